@@ -1,0 +1,42 @@
+# Humas CMS. `make run` to try it, `make test` before you push.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: install run test lint format messages bench clean
+
+install: $(STAMP)
+
+# Reinstalls only when the pinned requirements change.
+$(STAMP): requirements.txt requirements-dev.txt
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+	touch $(STAMP)
+
+# The demo site on http://127.0.0.1:8000/ with DEBUG on (development server).
+run: install
+	DEBUG=true $(BIN)/python manage.py migrate --noinput
+	DEBUG=true $(BIN)/python manage.py seed_demo
+	DEBUG=true $(BIN)/python manage.py runserver $(HOST):$(PORT)
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: install
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+# The suite needs a key (DEBUG is off in tests, as in production); any value will do.
+test: lint
+	SECRET_KEY="$${SECRET_KEY:-test-only-secret-key}" $(BIN)/python -m pytest $(PYTEST_ARGS)
+
+messages: install
+	DEBUG=true $(BIN)/python manage.py makemessages -l id -l en --no-obsolete --ignore=.venv
+	DEBUG=true $(BIN)/python manage.py compilemessages --ignore=.venv
+
+clean:
+	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache

@@ -1,0 +1,17 @@
+from django.urls import path
+
+from . import views
+
+app_name = "articles"
+
+urlpatterns = [
+    path("", views.HomeView.as_view(), name="home"),
+    path("berita/<slug:slug>/", views.ArticleDetailView.as_view(), name="detail"),
+    path("kategori/<slug:slug>/", views.CategoryArticleListView.as_view(), name="category"),
+    path("tag/<str:slug>/", views.TagArticleListView.as_view(), name="tag"),
+    path(
+        "fotografer/<slug:slug>/",
+        views.PhotographerArticleListView.as_view(),
+        name="photographer",
+    ),
+]
