@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django.forms",
     "taggit",
     "accounts",
     "articles",
@@ -85,6 +86,9 @@ TEMPLATES = [
         },
     },
 ]
+
+# Widgets render with the same template dirs as pages, so templates/ can hold them too.
+FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 
 WSGI_APPLICATION = "humas.wsgi.application"
 

@@ -48,7 +48,9 @@ def test_article_page_has_share_links_that_work_without_javascript(client, artic
     html = client.get(article.get_absolute_url()).content.decode()
     assert "Bagikan" in html
     url = "http%3A%2F%2Ftestserver%2Fberita%2Fgubernur-resmikan-jembatan-baru-di-semarang%2F"
-    assert f"https://wa.me/?text=Gubernur%20Resmikan%20Jembatan%20Baru%20di%20Semarang%20{url}" in html
+    assert (
+        f"https://wa.me/?text=Gubernur%20Resmikan%20Jembatan%20Baru%20di%20Semarang%20{url}" in html
+    )
     assert f"https://www.facebook.com/sharer/sharer.php?u={url}" in html
     assert f"https://x.com/intent/post?url={url}" in html
     assert f"https://t.me/share/url?url={url}" in html

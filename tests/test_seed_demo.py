@@ -1,0 +1,67 @@
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+
+from accounts.models import User
+from articles.models import Article, Category, Photo, Photographer
+
+pytestmark = pytest.mark.django_db
+
+
+def snapshot():
+    return {
+        "articles": sorted(Article.objects.values_list("slug", "updated_at")),
+        "categories": Category.objects.count(),
+        "photographers": Photographer.objects.count(),
+        "photos": sorted(Photo.objects.values_list("image", flat=True)),
+        "users": sorted(User.objects.values_list("username", "password")),
+    }
+
+
+def test_seed_demo_creates_a_newsroom_and_prints_the_staff_password_once(settings):
+    out = StringIO()
+    call_command("seed_demo", stdout=out)
+    assert "password" in out.getvalue()
+    assert Category.objects.count() >= 5
+    assert Photographer.objects.count() >= 4
+    assert Article.objects.count() >= 30
+    assert Article.objects.published().count() == Article.objects.count() - 2
+    assert Article.objects.filter(status="draft").count() == 1
+    assert sum(a.is_scheduled for a in Article.objects.all()) == 1
+    article = Article.objects.published().first()
+    assert article.tags.exists()
+    assert article.featured_photo.width == 1200
+    assert (settings.MEDIA_ROOT / article.featured_photo.image.name).exists()
+    staff = User.objects.get(username="redaksi")
+    assert staff.is_staff
+    password = out.getvalue().split("password '")[1].split("'")[0]
+    assert staff.check_password(password)
+
+
+def test_seed_demo_twice_changes_nothing():
+    call_command("seed_demo", stdout=StringIO())
+    before = snapshot()
+    out = StringIO()
+    call_command("seed_demo", stdout=out)
+    assert snapshot() == before
+    assert "0 items created" in out.getvalue()
+    assert "password '" not in out.getvalue()
+
+
+def test_seed_demo_dry_run_changes_nothing(settings):
+    out = StringIO()
+    call_command("seed_demo", "--dry-run", stdout=out)
+    assert "Dry run" in out.getvalue()
+    assert not Article.objects.exists()
+    assert not User.objects.exists()
+    media = settings.MEDIA_ROOT / "photos"
+    assert not media.exists() or not any(p.is_file() for p in media.rglob("*"))
+
+
+def test_demo_site_pages_render(client):
+    call_command("seed_demo", stdout=StringIO())
+    for url in ["/", *[a.get_absolute_url() for a in Article.objects.published()[:5]]]:
+        assert client.get(url).status_code == 200, url
+    for category in Category.objects.all():
+        assert client.get(category.get_absolute_url()).status_code == 200
