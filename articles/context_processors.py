@@ -2,9 +2,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.utils.functional import SimpleLazyObject
 
-from .models import Category
-
-NAV_CACHE_KEY = "articles:nav-categories"
+from .models import NAV_CACHE_KEY, Category
 
 
 def nav_categories():

@@ -1,7 +1,9 @@
 import uuid
+from datetime import timedelta
 from pathlib import PurePath
 
 from django.conf import settings
+from django.core.cache import cache
 from django.db import IntegrityError, models, transaction
 from django.db.models import Q
 from django.urls import reverse
@@ -15,6 +17,13 @@ from django.utils.translation import gettext_lazy as _
 from taggit.managers import TaggableManager
 
 from .sanitize import sanitize_html
+
+NAV_CACHE_KEY = "articles:nav-categories"
+
+
+def article_page_cache_key(language, slug):
+    return f"articles:page:{language}:{slug}"
+
 
 SLUG_MAX_LENGTH = 200
 
@@ -84,7 +93,14 @@ class Category(models.Model):
         return reverse("articles:category", kwargs={"slug": self.slug})
 
     def save(self, *args, **kwargs):
-        return save_with_unique_slug(self, self.name, super().save, *args, **kwargs)
+        result = save_with_unique_slug(self, self.name, super().save, *args, **kwargs)
+        cache.delete(NAV_CACHE_KEY)
+        return result
+
+    def delete(self, *args, **kwargs):
+        result = super().delete(*args, **kwargs)
+        cache.delete(NAV_CACHE_KEY)
+        return result
 
 
 class Photographer(models.Model):
@@ -165,6 +181,16 @@ class ArticleQuerySet(models.QuerySet):
 
     def latest_first(self):
         return self.order_by("-published_at", "-pk")
+
+    def popular(self, days=7):
+        """Published articles by views over the last `days` days (today counts as one)."""
+        since = timezone.localdate() - timedelta(days=days - 1)
+        return (
+            self.published()
+            .filter(daily_views__day__gte=since)
+            .annotate(period_views=models.Sum("daily_views__views"))
+            .order_by("-period_views", "-published_at")
+        )
 
     def for_cards(self):
         """What an article card shows, fetched with the articles (no query per card)."""
@@ -258,7 +284,20 @@ class Article(models.Model):
         # Sanitized on every save, whoever writes (admin, import, shell): the stored body
         # is the only HTML the site renders unescaped.
         self.body = sanitize_html(self.body)
-        return save_with_unique_slug(self, self.title, super().save, *args, **kwargs)
+        result = save_with_unique_slug(self, self.title, super().save, *args, **kwargs)
+        self.forget_rendered_page()
+        return result
+
+    def delete(self, *args, **kwargs):
+        self.forget_rendered_page()
+        return super().delete(*args, **kwargs)
+
+    def forget_rendered_page(self):
+        """Drop the cached public page, so an edit or unpublish shows at once (with a
+        shared cache; per-process caches expire within ARTICLE_PAGE_CACHE_SECONDS)."""
+        cache.delete_many(
+            [article_page_cache_key(code, self.slug) for code, _name in settings.LANGUAGES]
+        )
 
     def is_published(self):
         """Mirror of ArticleQuerySet.published() for one object."""
@@ -285,3 +324,61 @@ class Article(models.Model):
         if body.startswith("<p>"):
             return mark_safe(f"<p>{dateline}{body[3:]}")  # parts escaped or sanitized on save
         return mark_safe(f"<p>{dateline}</p>{body}")  # parts escaped or sanitized on save
+
+
+class ArticleDailyViews(models.Model):
+    """Views of one article on one day (WIB): what "most read" lists add up."""
+
+    article = models.ForeignKey(
+        Article, on_delete=models.CASCADE, related_name="daily_views", verbose_name=_("article")
+    )
+    day = models.DateField(_("day"))
+    views = models.PositiveIntegerField(_("views"), default=0)
+
+    class Meta:
+        verbose_name = _("daily views")
+        verbose_name_plural = _("daily views")
+        constraints = [
+            models.UniqueConstraint(
+                fields=("article", "day"), name="articledailyviews_one_per_day"
+            ),
+        ]
+        indexes = [
+            # "Most read since <day>" reads only this index: day range, then sum per article.
+            models.Index(fields=("day", "article", "views"), name="dailyviews_day_article_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.article_id} {self.day}: {self.views}"
+
+
+class ViewMark(models.Model):
+    """A reader recently counted for an article, so a reload within the window is not.
+
+    `reader` is a salted hash (the salt changes daily) of IP and user agent, or the user
+    id: no raw IP is stored. Rows older than the window are pruned.
+    """
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="+")
+    reader = models.CharField(max_length=64)
+    seen_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=("article", "reader"), name="viewmark_one_per_reader"),
+        ]
+        indexes = [models.Index(fields=("seen_at",), name="viewmark_seen_at_idx")]
+
+    def __str__(self):
+        return f"{self.article_id} {self.reader[:8]}"
+
+
+class ViewFlush(models.Model):
+    """A batch of buffered counts applied by `flush_views`, so it is never applied twice."""
+
+    batch = models.CharField(max_length=64, unique=True)
+    views = models.PositiveIntegerField(default=0)
+    flushed_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self):
+        return self.batch

@@ -7,6 +7,8 @@ app_name = "articles"
 urlpatterns = [
     path("", views.HomeView.as_view(), name="home"),
     path("berita/<slug:slug>/", views.ArticleDetailView.as_view(), name="detail"),
+    path("berita/<slug:slug>/dibaca/", views.view_beacon, name="beacon"),
+    path("populer/", views.PopularView.as_view(), name="popular"),
     path("kategori/<slug:slug>/", views.CategoryArticleListView.as_view(), name="category"),
     path("tag/<str:slug>/", views.TagArticleListView.as_view(), name="tag"),
     path(

@@ -1,16 +1,28 @@
+from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
 from django.db.models import F, Window
 from django.db.models.functions import RowNumber
-from django.http import JsonResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
+from django.utils.formats import number_format
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_POST
 from django.views.generic import DetailView, ListView, TemplateView
 from taggit.models import Tag
 
-from .models import Article, Category, Photographer
+from . import viewcount
+from .models import Article, Category, Photographer, article_page_cache_key
 from .sharing import share_links
 
+# Stands for the view count in a rendered (and cached) article page until the request's
+# own total replaces it.
+VIEW_COUNT_MARKER = "<!--humas:view-count-->"
 PER_CATEGORY_ON_HOME = 4
 LATEST_ON_HOME = 8
 
@@ -58,11 +70,15 @@ class HomeView(TemplateView):
             headline=latest[0] if latest else None,
             latest=latest[1:],
             category_blocks=list(blocks.values()),
+            popular=popular_lists(),
         )
         return context
 
 
 class ArticleDetailView(DetailView):
+    """The article page. Anonymous readers get a cached rendering; every request is
+    still counted (viewcount.count_view) and shows the total including its own view."""
+
     context_object_name = "article"
 
     def get_queryset(self):
@@ -72,15 +88,97 @@ class ArticleDetailView(DetailView):
             .prefetch_related("tags")
         )
 
+    def get(self, request, *args, **kwargs):
+        # Anonymous pages hold nothing personal; a messages cookie means a notice to show.
+        cacheable = not request.user.is_authenticated and "messages" not in request.COOKIES
+        key = article_page_cache_key(get_language(), kwargs["slug"])
+        page = cache.get(key) if cacheable else None
+        if page is None or page["published_at"] > timezone.now():
+            self.object = self.get_object()
+            response = self.render_to_response(self.get_context_data(object=self.object))
+            page = {
+                "id": self.object.pk,
+                "published_at": self.object.published_at,
+                "views": self.object.view_count,
+                "html": response.render().content.decode(),
+            }
+            if cacheable:
+                cache.set(key, page, settings.ARTICLE_PAGE_CACHE_SECONDS)
+        if settings.VIEW_COUNT_MODE == "server":
+            total = viewcount.count_view(request, page["id"])
+        else:
+            total = viewcount.current_total(page["id"])
+        views = number_format(page["views"] if total is None else total, force_grouping=True)
+        return HttpResponse(page["html"].replace(VIEW_COUNT_MARKER, views, 1))
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         article = self.object
-        absolute_url = self.request.build_absolute_uri(article.get_absolute_url())
+        if settings.SITE_URL:
+            absolute_url = settings.SITE_URL + article.get_absolute_url()
+        else:
+            absolute_url = self.request.build_absolute_uri(article.get_absolute_url())
         context.update(
             absolute_url=absolute_url,
             share_links=share_links(url=absolute_url, title=article.title),
+            view_count_marker=mark_safe(VIEW_COUNT_MARKER),
+            view_beacon=settings.VIEW_COUNT_MODE == "beacon",
+            popular=popular_lists(),
         )
         return context
+
+
+@csrf_exempt  # pages behind a CDN's cache carry no usable CSRF token; see below
+@require_POST
+def view_beacon(request, slug):
+    """Count a view reported by the page's script (VIEW_COUNT_MODE=beacon).
+
+    The same rules as the page apply, with POST in place of GET. Without a CSRF token,
+    only same-origin requests count: browsers mark cross-site ones in Sec-Fetch-Site.
+    """
+    article_id = Article.objects.published().filter(slug=slug).values_list("pk", flat=True).first()
+    if article_id is None:
+        raise Http404
+    same_origin = request.headers.get("Sec-Fetch-Site", "same-origin") == "same-origin"
+    if same_origin:
+        total = viewcount.count_view(request, article_id, method="POST")
+    else:
+        total = viewcount.current_total(article_id)
+    return JsonResponse(
+        {"views": total, "display": number_format(total or 0, force_grouping=True)},
+        headers={"Cache-Control": "no-store"},
+    )
+
+
+POPULAR_PERIODS = ((1, _("Today")), (7, _("7 days")), (30, _("30 days")))
+POPULAR_CACHE_SECONDS = 60
+
+
+def popular_lists(limit=5):
+    """Most read over each period, from the daily buckets; cached for a minute."""
+    key = f"articles:popular:{limit}"
+    lists = cache.get(key)
+    if lists is None:
+        lists = [
+            {
+                "days": days,
+                "articles": [
+                    {"title": a.title, "url": a.get_absolute_url(), "views": a.period_views}
+                    for a in Article.objects.popular(days=days).only("title", "slug")[:limit]
+                ],
+            }
+            for days, _label in POPULAR_PERIODS
+        ]
+        cache.set(key, lists, POPULAR_CACHE_SECONDS)
+    labels = dict(POPULAR_PERIODS)
+    return [{**item, "label": labels[item["days"]]} for item in lists]
+
+
+class PopularView(TemplateView):
+    template_name = "articles/popular.html"
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(popular=popular_lists(limit=10), **kwargs)
 
 
 class CategoryArticleListView(TolerantPaginationMixin, ListView):

@@ -131,9 +131,18 @@ else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
     SESSION_ENGINE = "django.contrib.sessions.backends.db"
 
+# View counting (articles/viewcount.py). A reader counts once per article per window.
 VIEW_COUNTER_BACKEND = env("VIEW_COUNTER_BACKEND")
+VIEW_DEDUP_SECONDS = env.int("VIEW_DEDUP_SECONDS", default=30 * 60)
+# "server": the article view counts; "beacon": the page's script POSTs to the beacon
+# (for a CDN's full-page cache in front, which the server never sees).
+VIEW_COUNT_MODE = env("VIEW_COUNT_MODE", default="server")
+# Rendered anonymous article pages are kept this long; counting still runs per request.
+ARTICLE_PAGE_CACHE_SECONDS = env.int("ARTICLE_PAGE_CACHE_SECONDS", default=60)
 if VIEW_COUNTER_BACKEND not in {"db", "redis"}:
     raise ImproperlyConfigured("VIEW_COUNTER_BACKEND must be 'db' or 'redis'.")
+if VIEW_COUNT_MODE not in {"server", "beacon"}:
+    raise ImproperlyConfigured("VIEW_COUNT_MODE must be 'server' or 'beacon'.")
 if VIEW_COUNTER_BACKEND == "redis" and not REDIS_URL:
     raise ImproperlyConfigured("VIEW_COUNTER_BACKEND=redis needs REDIS_URL to be set.")
 
@@ -184,6 +193,8 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # HTTPS and proxies.
 HTTPS = env("HTTPS")
 BEHIND_PROXY = env("BEHIND_PROXY")
+# How many reverse proxies append to X-Forwarded-For in front of the app (nginx: 1).
+PROXY_COUNT = env.int("PROXY_COUNT", default=1)
 if BEHIND_PROXY:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     USE_X_FORWARDED_HOST = False
@@ -208,7 +219,9 @@ LOGIN_URL = "/akun/masuk/"
 # The site itself: name and the "Follow Us" links. Site admins will edit the links in the
 # admin (a later issue); until then they come from here.
 SITE_NAME = env("SITE_NAME", default="Humas Provinsi Jawa Tengah")
-SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000")
+# The public address, e.g. https://humas.example.go.id: canonical and share links use
+# it. Unset, they use the address of the request.
+SITE_URL = env("SITE_URL", default="").rstrip("/")
 SOCIAL_LINKS = [
     ("Instagram", env("SOCIAL_INSTAGRAM", default="https://www.instagram.com/humasjateng")),
     ("Facebook", env("SOCIAL_FACEBOOK", default="https://www.facebook.com/humasjateng")),

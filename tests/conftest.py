@@ -18,3 +18,13 @@ def _test_settings(settings, tmp_path):
     cache.clear()
     yield
     cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def _fresh_view_counter():
+    """Tests switch VIEW_COUNTER_BACKEND; the backend is built once per process."""
+    from articles import viewcount
+
+    viewcount.backend.cache_clear()
+    yield
+    viewcount.backend.cache_clear()

@@ -121,9 +121,12 @@ def read_po(path):
 
     entries, current, key = {}, {}, None
     for line in [*path.read_text().splitlines(), ""]:
-        if line.startswith(("msgid ", "msgstr ")):
+        if line.startswith(("msgid ", "msgstr ", "msgstr[0] ")):
             key, _, value = line.partition(" ")
+            key = key.removesuffix("[0]")
             current[key] = ast.literal_eval(value)
+        elif line.startswith(("msgid_plural ", "msgstr[")):
+            key = None  # plural forms: Indonesian has one, msgstr[0]
         elif line.startswith('"') and key:
             current[key] += ast.literal_eval(line)
         elif not line.strip():

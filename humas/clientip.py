@@ -1,0 +1,25 @@
+from django.conf import settings
+
+
+def client_ip(request) -> str:
+    """The reader's IP address, as far as it can be trusted.
+
+    Directly served, it is REMOTE_ADDR. Behind our reverse proxies (BEHIND_PROXY), it is
+    the address the outermost of them saw: each proxy appends the address it received
+    the request from to X-Forwarded-For, so with PROXY_COUNT proxies the trustworthy entry
+    is the PROXY_COUNT-th from the right. Anything further left was written by the client
+    and is ignored.
+    """
+    if settings.BEHIND_PROXY:
+        hops = [
+            hop.strip()
+            for hop in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")
+            if hop.strip()
+        ]
+        if len(hops) >= settings.PROXY_COUNT:
+            return hops[-settings.PROXY_COUNT]
+    return request.META.get("REMOTE_ADDR", "")
+
+
+def client_ip_for_axes(request, *args, **kwargs) -> str:
+    return client_ip(request)
