@@ -266,9 +266,10 @@ class RedisBackend(DatabaseBackend):
                         if int(article_id) in existing
                     ],
                 )
+            applied = sum(per_article[article_id] for article_id in existing)
             # Unique on batch: two flushes racing on one batch cannot both commit.
-            ViewFlush.objects.create(batch=batch, views=sum(per_article.values()))
-        return sum(per_article.values())
+            ViewFlush.objects.create(batch=batch, views=applied)
+        return applied
 
 
 @cache
