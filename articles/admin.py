@@ -1,10 +1,19 @@
+from datetime import timedelta
+from urllib.parse import urlencode
+
 from django import forms
 from django.contrib import admin
+from django.core.exceptions import PermissionDenied
+from django.http import HttpResponse
+from django.template.response import TemplateResponse
+from django.urls import path
+from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from taggit.forms import TagWidget
 from taggit.models import Tag
 
+from . import reports
 from .models import Article, Category, Photo, Photographer
 
 THUMBNAIL_WIDTH = 80
@@ -126,7 +135,13 @@ class ArticleAdmin(admin.ModelAdmin):
     date_hierarchy = "published_at"
     prepopulated_fields = {"slug": ("title",)}
     autocomplete_fields = ("category", "featured_photo")
-    readonly_fields = ("featured_photo_preview", "view_count", "created_at", "updated_at")
+    readonly_fields = (
+        "featured_photo_preview",
+        "views_summary",
+        "view_count",
+        "created_at",
+        "updated_at",
+    )
     fieldsets = (
         (None, {"fields": ("title", "dateline", "lead", "body")}),
         (
@@ -134,6 +149,7 @@ class ArticleAdmin(admin.ModelAdmin):
             {"fields": ("category", "tags", "featured_photo", "featured_photo_preview")},
         ),
         (_("Publishing"), {"fields": ("status", "published_at")}),
+        (_("Readers"), {"fields": ("views_summary",)}),
         (
             _("Details"),
             {
@@ -150,6 +166,59 @@ class ArticleAdmin(admin.ModelAdmin):
     @admin.display(description=_("current photo"))
     def featured_photo_preview(self, obj):
         return thumbnail(obj.featured_photo, width=240)
+
+    @admin.display(description=_("views"))
+    def views_summary(self, obj):
+        if not obj.pk:
+            return "—"
+        from .viewcount import displayed_totals
+
+        total = displayed_totals([obj])[obj.pk]
+        return format_html(
+            "<p><strong>{}</strong> {}</p>{}",
+            total,
+            _("views in all"),
+            reports.svg_bar_chart(reports.daily_series(obj)),
+        )
+
+    def get_urls(self):
+        return [
+            path(
+                "terpopuler/",
+                self.admin_site.admin_view(self.most_read_view),
+                name="articles_article_most_read",
+            ),
+            *super().get_urls(),
+        ]
+
+    def most_read_view(self, request):
+        """The most-read articles over a chosen period, as a table or a CSV file."""
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        today = timezone.localdate()
+        form = reports.PeriodForm(request.GET or {"start": today - timedelta(days=6), "end": today})
+        rows, csv_query = [], ""
+        if form.is_valid():
+            start, end = form.cleaned_data["start"], form.cleaned_data["end"]
+            rows = reports.most_read(start, end)
+            csv_query = urlencode({"start": start, "end": end, "format": "csv"})
+            if request.GET.get("format") == "csv":
+                response = HttpResponse(
+                    reports.most_read_csv(rows, start, end), content_type="text/csv; charset=utf-8"
+                )
+                response["Content-Disposition"] = (
+                    f'attachment; filename="terpopuler-{start:%Y%m%d}-{end:%Y%m%d}.csv"'
+                )
+                return response
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": _("Most read articles"),
+            "form": form,
+            "rows": rows,
+            "csv_query": csv_query,
+        }
+        return TemplateResponse(request, "admin/articles/article/most_read.html", context)
 
     def save_model(self, request, obj, form, change):
         if not change and obj.author_id is None:
