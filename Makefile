@@ -33,6 +33,12 @@ format: install
 test: lint
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
+# Throughput and latency of the article page next to a trivial view (needs wrk; uses
+# redis-server too when installed). Takes about two minutes.
+bench: install
+	@command -v wrk >/dev/null || { echo "installing wrk (Debian)"; apt-get install -y -qq wrk; }
+	$(BIN)/python bench/run.py $(BENCH_ARGS)
+
 messages: install
 	DEBUG=true $(BIN)/python manage.py makemessages -l id -l en --no-obsolete --ignore=.venv
 	DEBUG=true $(BIN)/python manage.py compilemessages --ignore=.venv

@@ -181,6 +181,8 @@ STORAGES = {
 # Serve uploads from Django itself. Only for a single machine without a web server in
 # front (and for `make run`); behind nginx let nginx serve MEDIA_ROOT instead.
 SERVE_MEDIA = env.bool("SERVE_MEDIA", default=DEBUG)
+# `make bench` only: adds /bench/trivial/, the yardstick view.
+BENCHMARK_VIEW = env.bool("BENCHMARK_VIEW", default=False)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 

@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.http import HttpResponse
 from django.contrib import admin
 from django.urls import include, path, re_path
 from django.views.static import serve
@@ -14,6 +15,11 @@ urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("", include("articles.urls")),
 ]
+
+if settings.BENCHMARK_VIEW:
+    # The yardstick of `make bench`: the cheapest response Django can give, through the
+    # same middleware as every page.
+    urlpatterns += [path("bench/trivial/", lambda request: HttpResponse("ok"))]
 
 if settings.SERVE_MEDIA:
     # Uploads straight from Django, for `make run` and single machines without nginx.
