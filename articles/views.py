@@ -1,10 +1,14 @@
+from functools import partial
+
 from django.conf import settings
+from django.contrib.auth.models import AnonymousUser
 from django.core.cache import cache
 from django.db import connection
 from django.db.models import F, Window
 from django.db.models.functions import RowNumber
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404
+from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.formats import number_format
 from django.utils.safestring import mark_safe
@@ -76,8 +80,14 @@ class HomeView(TemplateView):
 
 
 class ArticleDetailView(DetailView):
-    """The article page. Anonymous readers get a cached rendering; every request is
-    still counted (viewcount.count_view) and shows the total including its own view."""
+    """The article page, rendered once and reused; counted on every request.
+
+    The rendering is cached per article and language as a skeleton whose personal parts
+    (account menu, messages, comment area) are holes. Anonymous readers get it with the
+    anonymous parts filled in, straight from the cache; logged-in readers get the holes
+    filled for them (a few small templates). Either way the request is counted
+    (viewcount.count_view) and shows the total including its own view.
+    """
 
     context_object_name = "article"
 
@@ -89,27 +99,36 @@ class ArticleDetailView(DetailView):
         )
 
     def get(self, request, *args, **kwargs):
-        # Anonymous pages hold nothing personal; a messages cookie means a notice to show.
-        cacheable = not request.user.is_authenticated and "messages" not in request.COOKIES
         key = article_page_cache_key(get_language(), kwargs["slug"])
-        page = cache.get(key) if cacheable else None
+        page = cache.get(key)
         if page is None or page["published_at"] > timezone.now():
-            self.object = self.get_object()
-            response = self.render_to_response(self.get_context_data(object=self.object))
-            page = {
-                "id": self.object.pk,
-                "published_at": self.object.published_at,
-                "views": self.object.view_count,
-                "html": response.render().content.decode(),
-            }
-            if cacheable:
-                cache.set(key, page, settings.ARTICLE_PAGE_CACHE_SECONDS)
+            page = self.render_page()
+            cache.set(key, page, settings.ARTICLE_PAGE_CACHE_SECONDS)
+        # A messages cookie means a notice to show: not the shared anonymous rendering.
+        if request.user.is_authenticated or "messages" in request.COOKIES:
+            html = fill_personal_parts(page["skeleton"], request, page["url"])
+        else:
+            html = page["anonymous"]
         if settings.VIEW_COUNT_MODE == "server":
             total = viewcount.count_view(request, page["id"])
         else:
             total = viewcount.current_total(page["id"])
         views = number_format(page["views"] if total is None else total, force_grouping=True)
-        return HttpResponse(page["html"].replace(VIEW_COUNT_MARKER, views, 1))
+        return HttpResponse(html.replace(VIEW_COUNT_MARKER, views, 1))
+
+    def render_page(self):
+        self.object = self.get_object()
+        context = self.get_context_data(object=self.object, page_skeleton=True)
+        skeleton = render_to_string(self.get_template_names(), context, self.request)
+        url = self.object.get_absolute_url()
+        return {
+            "id": self.object.pk,
+            "url": url,
+            "published_at": self.object.published_at,
+            "views": self.object.view_count,
+            "skeleton": skeleton,
+            "anonymous": fill_personal_parts(skeleton, self.request, url, anonymous=True),
+        }
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -126,6 +145,28 @@ class ArticleDetailView(DetailView):
             popular=popular_lists(),
         )
         return context
+
+
+PERSONAL_PARTS = {
+    "<!--humas:account-->": "includes/account.html",
+    "<!--humas:messages-->": "includes/messages.html",
+    "<!--humas:comments-->": "articles/_comments.html",
+}
+
+
+def fill_personal_parts(skeleton, request, article_url, *, anonymous=False):
+    """Render the parts of a cached page that belong to one reader into its holes."""
+    context = {"article_url": article_url}
+    if anonymous:
+        # The shared rendering: what any anonymous reader without notices sees.
+        context.update(user=AnonymousUser(), messages=(), request=request)
+        render = partial(render_to_string, context=context)
+    else:
+        render = partial(render_to_string, context=context, request=request)
+    html = skeleton
+    for marker, template in PERSONAL_PARTS.items():
+        html = html.replace(marker, render(template), 1)
+    return html
 
 
 @csrf_exempt  # pages behind a CDN's cache carry no usable CSRF token; see below

@@ -157,7 +157,10 @@ def main():
         f"\ngunicorn 2 workers, wrk 2 threads x {args.connections} connections, "
         f"{args.seconds} s per scenario after {args.warmup} s warm-up, on {os.cpu_count()} cores\n"
     )
-    header = f"{'backend':<13} {'scenario':<28} {'req/s':>8} {'p50 ms':>7} {'p99 ms':>7} {'errors':>6} {'ratio':>6}"
+    header = (
+        f"{'backend':<13} {'scenario':<28} {'req/s':>8} {'p50 ms':>7} {'p99 ms':>7} "
+        f"{'errors':>6} {'ratio':>6}"
+    )
     print(header)
     print("-" * len(header))
     for backend, label, r in rows:

@@ -1,17 +1,19 @@
 from django.conf import settings
-from django.http import HttpResponse
 from django.contrib import admin
+from django.http import HttpResponse
 from django.urls import include, path, re_path
 from django.views.static import serve
 
 from articles.views import healthz
+
+from . import views
 
 admin.site.site_header = "Humas CMS"
 admin.site.site_title = "Humas CMS"
 
 urlpatterns = [
     path("admin/", admin.site.urls),
-    path("i18n/", include("django.conf.urls.i18n")),
+    path("bahasa/<str:code>/", views.switch_language, name="switch-language"),
     path("healthz", healthz, name="healthz"),
     path("", include("articles.urls")),
 ]

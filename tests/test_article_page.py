@@ -121,13 +121,29 @@ def test_unknown_article_gives_an_indonesian_404(client):
     assert "Halaman tidak ditemukan" in response.content.decode()
 
 
-def test_reader_can_switch_the_interface_to_english(client, article):
-    response = client.post("/i18n/setlang/", {"language": "en", "next": article.get_absolute_url()})
+def test_reader_can_switch_the_interface_to_english_and_back(client, article):
+    url = article.get_absolute_url()
+    html = client.get(url).content.decode()
+    assert f'href="/bahasa/en/?next={url}"' in html
+    response = client.get("/bahasa/en/", {"next": url})
     assert response.status_code == 302
+    assert response["Location"] == url
     html = client.get(article.get_absolute_url()).content.decode()
     assert "read : 512" in html
     assert "Photo: Handy (Humas Jateng)" in html
     assert "Register first" in html
+    client.get("/bahasa/id/", {"next": url})
+    assert "dibaca : 512" in client.get(url).content.decode()
+
+
+@pytest.mark.parametrize("next_url", ["https://evil.example/", "//evil.example/", "javascript:x"])
+def test_language_switch_never_redirects_to_another_site(client, next_url):
+    response = client.get("/bahasa/en/", {"next": next_url})
+    assert response["Location"] == "/"
+
+
+def test_unknown_language_is_a_404(client):
+    assert client.get("/bahasa/xx/").status_code == 404
 
 
 def test_browser_language_does_not_override_indonesian(client, article):

@@ -157,8 +157,8 @@ def test_the_salt_changes_daily(rf, monkeypatch):
     request.user = AnonymousUser()
     today = viewcount.reader_key(request)
     assert viewcount.reader_key(request) == today
-    tomorrow = timezone.localdate() + timedelta(days=1)
-    monkeypatch.setattr(viewcount.timezone, "localdate", lambda *args: tomorrow)
+    tomorrow = timezone.now() + timedelta(days=1)
+    monkeypatch.setattr(viewcount.timezone, "now", lambda: tomorrow)  # the clock
     assert viewcount.reader_key(request) != today
 
 
