@@ -149,3 +149,31 @@ def test_unknown_language_is_a_404(client):
 def test_browser_language_does_not_override_indonesian(client, article):
     html = client.get(article.get_absolute_url(), HTTP_ACCEPT_LANGUAGE="en-US,en").content.decode()
     assert "dibaca : 512" in html
+
+
+def test_personal_parts_never_leak_between_readers_through_the_page_cache(client, article):
+    from .factories import make_user
+
+    reader = make_user(display_name="Siti Pembaca")
+    client.force_login(reader)
+    html = client.get(article.get_absolute_url()).content.decode()
+    assert "Siti Pembaca" in html
+    assert 'action="/akun/keluar/"' in html and "csrfmiddlewaretoken" in html
+    assert "Daftarkan diri anda terlebih dahulu" not in html
+    client.logout()
+    html = client.get(article.get_absolute_url()).content.decode()
+    assert "Siti Pembaca" not in html and "csrfmiddlewaretoken" not in html
+    assert "Daftarkan diri anda terlebih dahulu" in html
+    assert '<a href="/akun/masuk/?next=/berita/' in html
+
+
+def test_logged_in_reader_query_count_is_constant(client, article, django_assert_max_num_queries):
+    """Prevents re-querying the article, its tags and photo for every logged-in reader."""
+    from .factories import make_user
+
+    client.force_login(make_user())
+    client.get(article.get_absolute_url())  # fills the page cache
+    client.force_login(make_user())
+    with django_assert_max_num_queries(8):
+        response = client.get(article.get_absolute_url(), HTTP_USER_AGENT="Mozilla/5.0 Firefox/121.0")
+    assert response.status_code == 200
