@@ -3,7 +3,7 @@ from datetime import timedelta
 from pathlib import PurePath
 
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import cache, caches
 from django.db import IntegrityError, models, transaction
 from django.db.models import Q
 from django.urls import reverse
@@ -293,9 +293,9 @@ class Article(models.Model):
         return super().delete(*args, **kwargs)
 
     def forget_rendered_page(self):
-        """Drop the cached public page, so an edit or unpublish shows at once (with a
-        shared cache; per-process caches expire within ARTICLE_PAGE_CACHE_SECONDS)."""
-        cache.delete_many(
+        """Drop the cached public page of this process; the others' copies expire within
+        ARTICLE_PAGE_CACHE_SECONDS."""
+        caches["pages"].delete_many(
             [article_page_cache_key(code, self.slug) for code, _name in settings.LANGUAGES]
         )
 

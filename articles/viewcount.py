@@ -20,7 +20,7 @@ import hmac
 import logging
 import uuid
 import zoneinfo
-from collections import defaultdict
+from collections import OrderedDict, defaultdict
 from contextlib import contextmanager
 from datetime import timedelta
 from functools import cache, lru_cache
@@ -178,45 +178,75 @@ class DatabaseBackend:
 # atomic step), applies "inflight" to the database together with a ViewFlush row naming
 # the batch, then deletes it. A flush killed at any point is finished by the next one:
 # before the commit, the batch is still in Redis and not in the database; after it, the
-# ViewFlush row says it was applied.
+# ViewFlush row says it was applied. "generation" goes up by one when a flush claims a
+# batch and again when it releases it: odd while the database may be changing.
 PENDING = "humas:vc:pending"  # hash "<article>|<day>" -> views
 PENDING_TOTALS = "humas:vc:pending-totals"  # hash "<article>" -> views
 INFLIGHT = "humas:vc:inflight"
 INFLIGHT_TOTALS = "humas:vc:inflight-totals"
 INFLIGHT_ID = "humas:vc:inflight-id"
+GENERATION = "humas:vc:generation"
 SEEN = "humas:vc:seen:{article}:{reader}"
 
-RECORD_LUA = """
+# A missing generation (a new or restarted Redis) starts from the clock, so no process
+# mistakes it for one it has seen before.
+START_GENERATION_LUA = """
+if redis.call('EXISTS', KEYS[1]) == 0 then
+  redis.call('SET', KEYS[1], tonumber(redis.call('TIME')[1]) * 2)
+end
+"""
+
+RECORD_LUA = (
+    START_GENERATION_LUA.replace("KEYS[1]", "KEYS[5]")
+    + """
 local counted = 0
-if redis.call('SET', KEYS[1], '1', 'NX', 'EX', ARGV[1]) then
+if ARGV[4] == '1' and redis.call('SET', KEYS[1], '1', 'NX', 'EX', ARGV[1]) then
   redis.call('HINCRBY', KEYS[2], ARGV[2] .. '|' .. ARGV[3], 1)
   redis.call('HINCRBY', KEYS[3], ARGV[2], 1)
   counted = 1
 end
 local pending = tonumber(redis.call('HGET', KEYS[3], ARGV[2]) or '0')
 local inflight = tonumber(redis.call('HGET', KEYS[4], ARGV[2]) or '0')
-return {counted, pending + inflight}
+return {counted, pending + inflight, tonumber(redis.call('GET', KEYS[5]))}
 """
+)
 
-CLAIM_LUA = """
+CLAIM_LUA = (
+    START_GENERATION_LUA.replace("KEYS[1]", "KEYS[6]")
+    + """
 if redis.call('EXISTS', KEYS[5]) == 1 then return redis.call('GET', KEYS[5]) end
 if redis.call('EXISTS', KEYS[1]) == 0 then return false end
 redis.call('RENAME', KEYS[1], KEYS[3])
 if redis.call('EXISTS', KEYS[2]) == 1 then redis.call('RENAME', KEYS[2], KEYS[4]) end
 redis.call('SET', KEYS[5], ARGV[1])
+redis.call('INCR', KEYS[6])
 return ARGV[1]
 """
+)
 
 RELEASE_LUA = """
 if redis.call('GET', KEYS[3]) == ARGV[1] then
   redis.call('DEL', KEYS[1], KEYS[2], KEYS[3])
+  redis.call('INCR', KEYS[4])
   return 1
 end
 return 0
 """
 
+CLAIM_KEYS = [PENDING, PENDING_TOTALS, INFLIGHT, INFLIGHT_TOTALS, INFLIGHT_ID, GENERATION]
+RELEASE_KEYS = [INFLIGHT, INFLIGHT_TOTALS, INFLIGHT_ID, GENERATION]
+BASE_CACHE_SIZE = 10_000
+
 
 class RedisBackend(DatabaseBackend):
+    """Counts in Redis, one round trip per request.
+
+    The total shown is the database's count plus what Redis still buffers. Each process
+    remembers the database's count of an article together with the flush generation it
+    read it in; while the generation stays the same (and even), no flush has touched the
+    database since, so the page needs no database query at all.
+    """
+
     def __init__(self):
         super().__init__()
         import redis
@@ -225,21 +255,39 @@ class RedisBackend(DatabaseBackend):
         self.record_script = self.redis.register_script(RECORD_LUA)
         self.claim_script = self.redis.register_script(CLAIM_LUA)
         self.release_script = self.redis.register_script(RELEASE_LUA)
+        self.base = OrderedDict()  # article id -> (generation, database count)
+
+    def _call(self, article_id, reader):
+        return self.record_script(
+            keys=[SEEN.format(article=article_id, reader=reader), PENDING, PENDING_TOTALS,
+                  INFLIGHT_TOTALS, GENERATION],
+            args=[settings.VIEW_DEDUP_SECONDS, article_id, local_today().isoformat(),
+                  "1" if reader else "0"],
+        )  # fmt: skip
 
     def record(self, article_id: int, reader: str) -> int | None:
-        counted, buffered = self.record_script(
-            keys=[SEEN.format(article=article_id, reader=reader), PENDING, PENDING_TOTALS,
-                  INFLIGHT_TOTALS],
-            args=[settings.VIEW_DEDUP_SECONDS, article_id, local_today().isoformat()],
-        )  # fmt: skip
+        counted, buffered, generation = self._call(article_id, reader)
         if not counted:
             return None
-        return self.total(article_id, buffered=buffered)
+        return self._with_base(article_id, buffered, generation)
 
-    def total(self, article_id: int, buffered=None) -> int:
-        if buffered is None:
-            buffered = self.buffered([article_id]).get(article_id, 0)
-        return super().total(article_id) + buffered
+    def total(self, article_id: int) -> int:
+        _counted, buffered, generation = self._call(article_id, "")
+        return self._with_base(article_id, buffered, generation)
+
+    def _with_base(self, article_id, buffered, generation):
+        known = self.base.get(article_id)
+        if known is not None and known[0] == generation and generation % 2 == 0:
+            return known[1] + buffered
+        # Read after the generation: a flush that changes the count from now on also
+        # changes the generation, so a stale base is never used again.
+        base = DatabaseBackend.total(self, article_id)
+        if generation % 2 == 0:
+            self.base[article_id] = (generation, base)
+            self.base.move_to_end(article_id)
+            if len(self.base) > BASE_CACHE_SIZE:
+                self.base.popitem(last=False)
+        return base + buffered
 
     def buffered(self, article_ids) -> dict[int, int]:
         ids = [str(article_id) for article_id in article_ids]
@@ -261,10 +309,7 @@ class RedisBackend(DatabaseBackend):
             return sum(int(v) for v in self.redis.hvals(PENDING)) + sum(
                 int(v) for v in self.redis.hvals(INFLIGHT)
             )
-        batch = self.claim_script(
-            keys=[PENDING, PENDING_TOTALS, INFLIGHT, INFLIGHT_TOTALS, INFLIGHT_ID],
-            args=[uuid.uuid4().hex],
-        )
+        batch = self.claim_script(keys=CLAIM_KEYS, args=[uuid.uuid4().hex])
         if not batch:
             return 0
         batch = batch.decode()
@@ -273,7 +318,7 @@ class RedisBackend(DatabaseBackend):
             for field, value in self.redis.hgetall(INFLIGHT).items()
         }
         applied = self.apply(batch, per_day)
-        self.release_script(keys=[INFLIGHT, INFLIGHT_TOTALS, INFLIGHT_ID], args=[batch])
+        self.release_script(keys=RELEASE_KEYS, args=[batch])
         return applied
 
     @staticmethod

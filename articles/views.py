@@ -2,7 +2,7 @@ from functools import partial
 
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
-from django.core.cache import cache
+from django.core.cache import cache, caches
 from django.db import connection
 from django.db.models import F, Window
 from django.db.models.functions import RowNumber
@@ -100,10 +100,10 @@ class ArticleDetailView(DetailView):
 
     def get(self, request, *args, **kwargs):
         key = article_page_cache_key(get_language(), kwargs["slug"])
-        page = cache.get(key)
+        page = caches["pages"].get(key)
         if page is None or page["published_at"] > timezone.now():
             page = self.render_page()
-            cache.set(key, page, settings.ARTICLE_PAGE_CACHE_SECONDS)
+            caches["pages"].set(key, page, settings.ARTICLE_PAGE_CACHE_SECONDS)
         # A messages cookie means a notice to show: not the shared anonymous rendering.
         if request.user.is_authenticated or "messages" in request.COOKIES:
             html = fill_personal_parts(page["skeleton"], request, page["url"])

@@ -130,6 +130,14 @@ if REDIS_URL:
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
     SESSION_ENGINE = "django.contrib.sessions.backends.db"
+# Rendered article pages, kept in each process's memory: a page served from here costs
+# no network round trip. An edit clears it in the process that saved it; other processes
+# and hosts see the change within ARTICLE_PAGE_CACHE_SECONDS.
+CACHES["pages"] = {
+    "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+    "LOCATION": "article-pages",
+    "OPTIONS": {"MAX_ENTRIES": 1000},
+}
 
 # View counting (articles/viewcount.py). A reader counts once per article per window.
 VIEW_COUNTER_BACKEND = env("VIEW_COUNTER_BACKEND")

@@ -175,5 +175,7 @@ def test_logged_in_reader_query_count_is_constant(client, article, django_assert
     client.get(article.get_absolute_url())  # fills the page cache
     client.force_login(make_user())
     with django_assert_max_num_queries(8):
-        response = client.get(article.get_absolute_url(), HTTP_USER_AGENT="Mozilla/5.0 Firefox/121.0")
+        response = client.get(
+            article.get_absolute_url(), HTTP_USER_AGENT="Mozilla/5.0 Firefox/121.0"
+        )
     assert response.status_code == 200

@@ -63,11 +63,7 @@ def test_a_flush_killed_after_claiming_its_batch_is_finished_by_the_next(client,
         read(client, article, ip=ip)
     r = redis_backend.redis
     # What a flush does first, alone: the batch moves from "pending" to "inflight".
-    batch = redis_backend.claim_script(
-        keys=[viewcount.PENDING, viewcount.PENDING_TOTALS, viewcount.INFLIGHT,
-              viewcount.INFLIGHT_TOTALS, viewcount.INFLIGHT_ID],
-        args=["killed-batch"],
-    )  # fmt: skip
+    batch = redis_backend.claim_script(keys=viewcount.CLAIM_KEYS, args=["killed-batch"])
     assert batch == b"killed-batch"
     # Killed here. Readers go on; the display still includes the claimed batch.
     response = read(client, article, ip="198.51.100.4")
@@ -84,11 +80,7 @@ def test_a_flush_killed_after_its_commit_does_not_apply_twice(client, redis_back
     read(client, article, ip="198.51.100.1")
     read(client, article, ip="198.51.100.2")
     r = redis_backend.redis
-    batch = redis_backend.claim_script(
-        keys=[viewcount.PENDING, viewcount.PENDING_TOTALS, viewcount.INFLIGHT,
-              viewcount.INFLIGHT_TOTALS, viewcount.INFLIGHT_ID],
-        args=["committed-batch"],
-    ).decode()  # fmt: skip
+    batch = redis_backend.claim_script(keys=viewcount.CLAIM_KEYS, args=["committed-batch"]).decode()
     per_day = {
         tuple(k.decode().split("|")): int(v) for k, v in r.hgetall(viewcount.INFLIGHT).items()
     }
