@@ -1,6 +1,8 @@
 from datetime import timedelta
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from articles import viewcount
@@ -270,3 +272,19 @@ def test_a_failing_counter_never_breaks_the_page(client, article, settings):
     response = read(client, article)
     assert response.status_code == 200
     assert "dibaca : 0" in response.content.decode()
+
+
+def test_most_read_reads_the_daily_index_not_every_row():
+    """The popular query must range-scan the (day, article, views) index."""
+    article = make_article()
+    ArticleDailyViews.objects.create(article=article, day=timezone.localdate(), views=3)
+    with CaptureQueriesContext(connection) as ranked:
+        popular = Article.objects.popular(days=7)
+    with connection.cursor() as cursor:
+        cursor.execute("EXPLAIN QUERY PLAN " + ranked.captured_queries[0]["sql"])
+        ranking_plan = str(cursor.fetchall())
+    articles_plan = popular.explain()
+    if connection.vendor == "sqlite":
+        assert "COVERING INDEX dailyviews_day_article_idx (day>?)" in ranking_plan
+        assert "USING INTEGER PRIMARY KEY (rowid=?)" in articles_plan
+        assert "SCAN" not in ranking_plan + articles_plan
