@@ -9,6 +9,10 @@ class User(AbstractUser):
 
     email = models.EmailField(_("email address"), blank=True)
     display_name = models.CharField(_("display name"), max_length=80, blank=True)
+    email_verified_at = models.DateTimeField(_("email verified at"), null=True, blank=True)
+    privacy_consent_at = models.DateTimeField(
+        _("privacy notice accepted at"), null=True, blank=True
+    )
 
     class Meta(AbstractUser.Meta):
         swappable = "AUTH_USER_MODEL"
@@ -29,6 +33,32 @@ class User(AbstractUser):
         return self.display_name or self.get_full_name() or self.username
 
     @property
+    def is_verified(self):
+        return self.email_verified_at is not None
+
+    @property
     def public_name(self):
         """The name shown to readers: never the login name or the email address."""
         return self.display_name or self.get_full_name() or _("Humas staff")
+
+
+class Throttle(models.Model):
+    """Hits per key in a fixed time window, shared by every worker and host.
+
+    Used for the limits that must hold across processes (registrations per address,
+    reset requests, resent verification mails, reports); see accounts/throttle.py.
+    """
+
+    key = models.CharField(max_length=200)
+    period = models.BigIntegerField()
+    expires = models.BigIntegerField(help_text="Unix time at which the period ends.")
+    hits = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=("key", "period"), name="throttle_one_per_period"),
+        ]
+        indexes = [models.Index(fields=("expires",), name="throttle_expires_idx")]
+
+    def __str__(self):
+        return f"{self.key} @{self.period}: {self.hits}"

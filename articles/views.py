@@ -1,27 +1,33 @@
 from functools import partial
 
 from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth.models import AnonymousUser
+from django.contrib.auth.views import redirect_to_login
 from django.core.cache import cache, caches
 from django.db import connection
 from django.db.models import F, Window
 from django.db.models.functions import RowNumber
 from django.http import Http404, HttpResponse, JsonResponse
-from django.shortcuts import get_object_or_404
+from django.shortcuts import get_object_or_404, redirect
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import number_format
 from django.utils.safestring import mark_safe
-from django.utils.translation import get_language
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import get_language, gettext_lazy
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 from django.views.generic import DetailView, ListView, TemplateView
 from taggit.models import Tag
 
-from . import viewcount
-from .models import Article, Category, Photographer, article_page_cache_key
+from accounts import throttle
+
+from . import comments, viewcount
+from .comments import CommentForm, comments_context
+from .models import Article, Category, Comment, CommentReport, Photographer, article_page_cache_key
 from .sharing import share_links
 
 # Stands for the view count in a rendered (and cached) article page until the request's
@@ -99,36 +105,44 @@ class ArticleDetailView(DetailView):
         )
 
     def get(self, request, *args, **kwargs):
-        key = article_page_cache_key(get_language(), kwargs["slug"])
-        page = caches["pages"].get(key)
-        if page is None or page["published_at"] > timezone.now():
-            page = self.render_page()
-            caches["pages"].set(key, page, settings.ARTICLE_PAGE_CACHE_SECONDS)
+        page = self.cached_page(request, kwargs["slug"])
         # A messages cookie means a notice to show: not the shared anonymous rendering.
         if request.user.is_authenticated or "messages" in request.COOKIES:
-            html = fill_personal_parts(page["skeleton"], request, page["url"])
+            html = fill_personal_parts(page, request)
         else:
             html = page["anonymous"]
         if settings.VIEW_COUNT_MODE == "server":
             total = viewcount.count_view(request, page["id"])
         else:
             total = viewcount.current_total(page["id"])
-        views = number_format(page["views"] if total is None else total, force_grouping=True)
-        return HttpResponse(html.replace(VIEW_COUNT_MARKER, views, 1))
+        return respond_with_count(html, page, total)
+
+    @classmethod
+    def cached_page(cls, request, slug):
+        """The cached rendering of a published article (rendering it if need be)."""
+        key = article_page_cache_key(get_language(), slug)
+        page = caches["pages"].get(key)
+        if page is None or page["published_at"] > timezone.now():
+            view = cls()
+            view.setup(request, slug=slug)
+            page = view.render_page()
+            caches["pages"].set(key, page, settings.ARTICLE_PAGE_CACHE_SECONDS)
+        return page
 
     def render_page(self):
         self.object = self.get_object()
         context = self.get_context_data(object=self.object, page_skeleton=True)
         skeleton = render_to_string(self.get_template_names(), context, self.request)
         url = self.object.get_absolute_url()
-        return {
+        page = {
             "id": self.object.pk,
             "url": url,
             "published_at": self.object.published_at,
             "views": self.object.view_count,
             "skeleton": skeleton,
-            "anonymous": fill_personal_parts(skeleton, self.request, url, anonymous=True),
         }
+        page["anonymous"] = fill_personal_parts(page, self.request, anonymous=True)
+        return page
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -154,19 +168,84 @@ PERSONAL_PARTS = {
 }
 
 
-def fill_personal_parts(skeleton, request, article_url, *, anonymous=False):
+def fill_personal_parts(page, request, *, anonymous=False, comment_form=None):
     """Render the parts of a cached page that belong to one reader into its holes."""
-    context = {"article_url": article_url}
+    user = AnonymousUser() if anonymous else request.user
+    context = {
+        "article_url": page["url"],
+        "comment_form": comment_form or (CommentForm() if user.is_authenticated else None),
+        **comments_context(article_id=page["id"], user=user),
+    }
     if anonymous:
         # The shared rendering: what any anonymous reader without notices sees.
-        context.update(user=AnonymousUser(), messages=(), request=request)
+        context.update(user=user, messages=(), request=request)
         render = partial(render_to_string, context=context)
     else:
         render = partial(render_to_string, context=context, request=request)
-    html = skeleton
+    html = page["skeleton"]
     for marker, template in PERSONAL_PARTS.items():
         html = html.replace(marker, render(template), 1)
     return html
+
+
+def respond_with_count(html, page, total, status=200):
+    views = number_format(page["views"] if total is None else total, force_grouping=True)
+    return HttpResponse(html.replace(VIEW_COUNT_MARKER, views, 1), status=status)
+
+
+@require_POST
+def post_comment(request, slug):
+    """The comment form under an article. Success redirects back to the article (PRG);
+    a refusal shows the article again with the reader's text and the reason."""
+    if not request.user.is_authenticated:
+        return redirect_to_login(reverse("articles:detail", kwargs={"slug": slug}))
+    page = ArticleDetailView.cached_page(request, slug)
+    form = CommentForm(request.POST)
+    if form.is_valid():
+        article = get_object_or_404(Article.objects.published(), pk=page["id"])
+        try:
+            comment = comments.post_comment(
+                article=article, user=request.user, body=form.cleaned_data["body"]
+            )
+        except comments.CommentRefused as refusal:
+            form.add_error("body", refusal.message)
+        else:
+            if comment.status == Comment.Status.APPROVED:
+                messages.success(request, _("Thank you, your comment is published."))
+            else:
+                messages.info(
+                    request,
+                    _("Thank you. Your comment will appear once an editor has approved it."),
+                )
+            return redirect(f"{page['url']}#komentar-{comment.pk}")
+    html = fill_personal_parts(page, request, comment_form=form)
+    return respond_with_count(html, page, viewcount.current_total(page["id"]), status=400)
+
+
+@require_POST
+def report_comment(request, pk):
+    comment = get_object_or_404(
+        Comment.objects.approved().select_related("article"),
+        pk=pk,
+        article__in=Article.objects.published(),
+    )
+    back = f"{comment.article.get_absolute_url()}#komentar-{comment.pk}"
+    if not request.user.is_authenticated:
+        return redirect_to_login(back)
+    reason = request.POST.get("reason", "")
+    if reason not in CommentReport.Reason.values:
+        messages.error(request, _("Choose why you report this comment."))
+    elif comment.user_id == request.user.pk:
+        messages.error(request, _("You cannot report your own comment."))
+    elif not request.user.is_verified:
+        messages.error(request, _("Confirm your email address before reporting comments."))
+    elif not throttle.hit(f"report:{request.user.pk}", limit=20, window_seconds=3600):
+        messages.error(request, _("You have sent many reports. Try again in an hour."))
+    elif comments.report_comment(comment=comment, reporter=request.user, reason=reason):
+        messages.success(request, _("Thank you. The editors will look at this comment."))
+    else:
+        messages.info(request, _("You have already reported this comment."))
+    return redirect(back)
 
 
 @csrf_exempt  # pages behind a CDN's cache carry no usable CSRF token; see below
@@ -191,7 +270,11 @@ def view_beacon(request, slug):
     )
 
 
-POPULAR_PERIODS = ((1, _("Today")), (7, _("7 days")), (30, _("30 days")))
+POPULAR_PERIODS = (
+    (1, gettext_lazy("Today")),
+    (7, gettext_lazy("7 days")),
+    (30, gettext_lazy("30 days")),
+)
 POPULAR_CACHE_SECONDS = 60
 
 

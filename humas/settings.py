@@ -5,6 +5,7 @@ variables the site runs on SQLite with local-memory caches; DEBUG is off by defa
 """
 
 import sys
+from datetime import timedelta
 from pathlib import Path
 
 import environ
@@ -52,6 +53,7 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django.forms",
     "taggit",
+    "axes",
     "accounts",
     "articles",
 ]
@@ -66,6 +68,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, as django-axes asks: it turns a lockout into its response.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "humas.urls"
@@ -149,6 +153,8 @@ VIEW_COUNT_MODE = env("VIEW_COUNT_MODE", default="server")
 ARTICLE_PAGE_CACHE_SECONDS = env.int("ARTICLE_PAGE_CACHE_SECONDS", default=60)
 if VIEW_COUNTER_BACKEND not in {"db", "redis"}:
     raise ImproperlyConfigured("VIEW_COUNTER_BACKEND must be 'db' or 'redis'.")
+if env("COMMENT_MODERATION", default="pre") not in {"pre", "trusted"}:
+    raise ImproperlyConfigured("COMMENT_MODERATION must be 'pre' or 'trusted'.")
 if VIEW_COUNT_MODE not in {"server", "beacon"}:
     raise ImproperlyConfigured("VIEW_COUNT_MODE must be 'server' or 'beacon'.")
 if VIEW_COUNTER_BACKEND == "redis" and not REDIS_URL:
@@ -224,7 +230,34 @@ SESSION_COOKIE_HTTPONLY = True
 LANGUAGE_COOKIE_SAMESITE = "Lax"
 LANGUAGE_COOKIE_SECURE = HTTPS
 
-LOGIN_URL = "/akun/masuk/"
+LOGIN_URL = "login"
+LOGIN_REDIRECT_URL = "/"
+LOGOUT_REDIRECT_URL = "/"
+
+AUTHENTICATION_BACKENDS = [
+    # First: refuses locked-out username + address pairs before any password check.
+    "axes.backends.AxesStandaloneBackend",
+    "accounts.backends.EmailOrUsernameBackend",
+]
+# Links in verification and password reset mails stay valid this long (seconds).
+PASSWORD_RESET_TIMEOUT = env.int("PASSWORD_RESET_TIMEOUT", default=2 * 24 * 3600)
+
+# Brute force: 5 failed logins for one username from one address lock that pair for a
+# while (the site's and the admin's login alike). The address comes from the same
+# function as everywhere else (humas/clientip.py), so proxies are handled once.
+AXES_FAILURE_LIMIT = 5
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("LOGIN_COOLOFF_MINUTES", default=15))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_CLIENT_IP_CALLABLE = "humas.clientip.client_ip_for_axes"
+AXES_USERNAME_CALLABLE = "accounts.axes.lockout_username"
+AXES_LOCKOUT_CALLABLE = "accounts.views.lockout"
+AXES_VERBOSE = False
+
+# Comments (articles/comments.py). "pre": every comment waits for an editor; "trusted":
+# a reader's first comment waits, and once one is approved the next ones appear at once.
+COMMENT_MODERATION = env("COMMENT_MODERATION", default="pre")
+COMMENT_MAX_LINKS = env.int("COMMENT_MAX_LINKS", default=2)
 
 # The site itself: name and the "Follow Us" links. Site admins will edit the links in the
 # admin (a later issue); until then they come from here.
@@ -245,5 +278,9 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler", "stream": sys.stdout}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
-    "loggers": {"django.db.backends": {"level": "INFO"}},
+    "loggers": {
+        "django.db.backends": {"level": "INFO"},
+        # django-axes logs every login at INFO; lockouts (WARNING) are what operators need.
+        "axes": {"level": "WARNING"},
+    },
 }

@@ -15,6 +15,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("bahasa/<str:code>/", views.switch_language, name="switch-language"),
     path("healthz", healthz, name="healthz"),
+    path("akun/", include("accounts.urls")),
     path("", include("articles.urls")),
 ]
 

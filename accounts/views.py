@@ -1,0 +1,189 @@
+import json
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import get_user_model, logout
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme, urlsafe_base64_decode
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from humas.clientip import client_ip
+
+from . import services, throttle
+from .forms import DeleteAccountForm, ProfileForm, RegistrationForm
+from .tokens import email_verification_token
+
+User = get_user_model()
+
+REGISTRATIONS_PER_HOUR = 10  # per client address
+RESENDS_PER_HOUR = 3  # per account
+
+
+def safe_next(request, default="/"):
+    next_url = request.POST.get("next") or request.GET.get("next") or ""
+    if url_has_allowed_host_and_scheme(
+        next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return next_url
+    return default
+
+
+def register(request):
+    if request.user.is_authenticated:
+        return redirect(safe_next(request, reverse("profile")))
+    form = RegistrationForm(request.POST or None)
+    status = 200
+    if request.method == "POST":
+        if not throttle.hit(f"register:{client_ip(request)}", limit=REGISTRATIONS_PER_HOUR,
+                            window_seconds=3600):  # fmt: skip
+            form.add_error(
+                None, _("Too many registrations from your network. Try again in an hour.")
+            )
+            status = 429
+        elif form.is_valid():
+            services.register_reader(
+                request=request,
+                email=form.cleaned_data["email"],
+                display_name=form.cleaned_data["display_name"],
+                password=form.cleaned_data["password"],
+            )
+            return redirect(f"{reverse('register-done')}?next={safe_next(request)}")
+    return render(
+        request, "accounts/register.html", {"form": form, "next": safe_next(request, "")},
+        status=status,
+    )  # fmt: skip
+
+
+def register_done(request):
+    return render(request, "accounts/register_done.html", {"next": safe_next(request, "")})
+
+
+def verify_email(request, uidb64, token):
+    try:
+        user = User.objects.get(pk=urlsafe_base64_decode(uidb64).decode())
+    except (TypeError, ValueError, OverflowError, UnicodeDecodeError, User.DoesNotExist):
+        user = None
+    if user is None or not email_verification_token.check_token(user, token):
+        already = user is not None and user.is_verified
+        return render(
+            request, "accounts/verify_failed.html", {"already_verified": already}, status=400
+        )
+    services.verify_email(user)
+    return render(request, "accounts/verify_done.html", {"verified_user": user})
+
+
+@login_required
+@require_POST
+def resend_verification(request):
+    user = request.user
+    if user.is_verified:
+        messages.info(request, _("Your email address is already verified."))
+    elif not throttle.hit(f"resend:{user.pk}", limit=RESENDS_PER_HOUR, window_seconds=3600):
+        messages.error(request, _("We sent several emails already. Try again in an hour."))
+    else:
+        services.send_verification(request=request, user=user)
+        messages.success(
+            request, _("We sent a new verification link to %(email)s.") % {"email": user.email}
+        )
+    return redirect(safe_next(request, reverse("profile")))
+
+
+@login_required
+def profile(request):
+    form = ProfileForm(request.POST or None, instance=request.user)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, _("Your profile is saved."))
+        return redirect("profile")
+    comments = request.user.comments.select_related("article").order_by("-created_at")[:100]
+    return render(
+        request,
+        "accounts/profile.html",
+        {"form": form, "comments": comments, "delete_form": DeleteAccountForm(request.user)},
+    )
+
+
+@login_required
+def profile_data(request):
+    """Everything we hold about the reader, as a JSON file (UU PDP's right of access)."""
+    user = request.user
+    data = {
+        "account": {
+            "email": user.email,
+            "display_name": user.display_name,
+            "date_joined": user.date_joined.isoformat(),
+            "last_login": user.last_login.isoformat() if user.last_login else None,
+            "email_verified_at": user.email_verified_at.isoformat()
+            if user.email_verified_at
+            else None,
+            "privacy_consent_at": user.privacy_consent_at.isoformat()
+            if user.privacy_consent_at
+            else None,
+        },
+        "comments": [
+            {
+                "article": c.article.title,
+                "url": c.article.get_absolute_url(),
+                "text": c.body,
+                "status": c.status,
+                "posted_at": c.created_at.isoformat(),
+            }
+            for c in user.comments.select_related("article").order_by("created_at")
+        ],
+        "comment_reports": [
+            {"comment": r.comment_id, "reason": r.reason, "reported_at": r.created_at.isoformat()}
+            for r in user.comment_reports.order_by("created_at")
+        ],
+    }
+    response = HttpResponse(
+        json.dumps(data, ensure_ascii=False, indent=2), content_type="application/json"
+    )
+    response["Content-Disposition"] = 'attachment; filename="data-akun-humas.json"'
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@login_required
+@require_POST
+def delete_account(request):
+    form = DeleteAccountForm(request.user, request.POST)
+    if not form.is_valid():
+        messages.error(request, form.errors["password"][0])
+        return redirect(f"{reverse('profile')}#hapus-akun")
+    user = request.user
+    logout(request)
+    services.delete_account(user=user)
+    messages.success(request, _("Your account and personal data were deleted."))
+    return redirect(settings.LOGOUT_REDIRECT_URL)
+
+
+def privacy(request):
+    return render(request, "accounts/privacy.html")
+
+
+def lockout(request, credentials=None, *args, **kwargs):
+    """django-axes' answer to a locked username and address: 429 and the cool-off."""
+    return render(request, "registration/lockout.html", status=429)
+
+
+class ThrottledPasswordResetView(auth_views.PasswordResetView):
+    """Django's reset view (the same answer for known and unknown addresses), with a cap
+    on requests per client address so it cannot be used to flood mailboxes."""
+
+    email_template_name = "accounts/email/password_reset_body.txt"
+    subject_template_name = "accounts/email/password_reset_subject.txt"
+    extra_email_context = {"site_name": settings.SITE_NAME}
+    RESETS_PER_HOUR = 10
+
+    def form_valid(self, form):
+        if not throttle.hit(
+            f"reset:{client_ip(self.request)}", limit=self.RESETS_PER_HOUR, window_seconds=3600
+        ):
+            form.add_error(None, _("Too many requests from your network. Try again in an hour."))
+            return self.render_to_response(self.get_context_data(form=form), status=429)
+        return super().form_valid(form)

@@ -1,0 +1,28 @@
+"""The newsroom's models, one module per concept."""
+
+from .article import Article, ArticleQuerySet, article_page_cache_key
+from .category import NAV_CACHE_KEY, Category
+from .comment import Comment, CommentQuerySet, CommentReport
+from .photo import Photo, Photographer, photo_upload_to
+from .slugs import SLUG_MAX_LENGTH, save_with_unique_slug, unique_slug
+from .views import ArticleDailyViews, ViewFlush, ViewMark
+
+__all__ = [
+    "NAV_CACHE_KEY",
+    "SLUG_MAX_LENGTH",
+    "Article",
+    "ArticleDailyViews",
+    "ArticleQuerySet",
+    "Category",
+    "Comment",
+    "CommentQuerySet",
+    "CommentReport",
+    "Photo",
+    "Photographer",
+    "ViewFlush",
+    "ViewMark",
+    "article_page_cache_key",
+    "photo_upload_to",
+    "save_with_unique_slug",
+    "unique_slug",
+]

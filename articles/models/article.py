@@ -1,0 +1,203 @@
+from datetime import timedelta
+
+from django.conf import settings
+from django.core.cache import caches
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext_lazy as _
+from taggit.managers import TaggableManager
+
+from ..sanitize import sanitize_html
+from .category import Category
+from .photo import Photo
+from .slugs import SLUG_MAX_LENGTH, save_with_unique_slug
+
+
+def article_page_cache_key(language, slug):
+    return f"articles:page:{language}:{slug}"
+
+
+class ArticleQuerySet(models.QuerySet):
+    def published(self):
+        """The one definition of public: published, and the publish time has come."""
+        return self.filter(status=Article.Status.PUBLISHED, published_at__lte=timezone.now())
+
+    def in_category(self, category):
+        return self.filter(category=category)
+
+    def latest_first(self):
+        return self.order_by("-published_at", "-pk")
+
+    def popular(self, days=7, candidates=50):
+        """Published articles by views over the last `days` days (today counts as one).
+
+        Two steps, so that the cost does not grow with the number of articles or of old
+        buckets: the day range of the daily buckets is ranked on its covering index (this
+        query runs when popular() is called), then only those `candidates` articles are
+        fetched, by primary key. (If more than `candidates` minus the number wanted were
+        unpublished since, the list comes out shorter.)
+        """
+        from .views import ArticleDailyViews  # defined after Article, which it points to
+
+        since = timezone.localdate() - timedelta(days=days - 1)
+        # Grouped by `article_id + 0`, not the bare column: otherwise SQLite's planner
+        # prefers walking an index already sorted by article, i.e. every row ever counted,
+        # over the day range it needs.
+        ranked = (
+            ArticleDailyViews.objects.filter(day__gte=since)
+            .annotate(candidate=models.F("article_id") + 0)
+            .values("candidate")
+            .annotate(total=models.Sum("views"))
+            .order_by("-total")
+            .values_list("candidate", "total")[:candidates]
+        )
+        totals = dict(ranked)
+        if not totals:
+            return self.none().annotate(period_views=models.Value(0))
+        period_views = models.Case(
+            *(models.When(pk=pk, then=models.Value(total)) for pk, total in totals.items()),
+            output_field=models.PositiveIntegerField(),
+        )
+        return (
+            self.published()
+            .filter(pk__in=list(totals))
+            .annotate(period_views=period_views)
+            .order_by("-period_views", "-published_at")
+        )
+
+    def for_cards(self):
+        """What an article card shows, fetched with the articles (no query per card)."""
+        return self.select_related("category", "featured_photo__photographer")
+
+
+class Article(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        REVIEW = "review", _("In review")
+        PUBLISHED = "published", _("Published")
+
+    title = models.CharField(_("title"), max_length=200)
+    slug = models.SlugField(
+        _("slug"),
+        max_length=SLUG_MAX_LENGTH,
+        unique=True,
+        blank=True,
+        help_text=_("The address of the article; made from the title when left empty."),
+    )
+    dateline = models.CharField(
+        _("dateline"), max_length=60, blank=True, help_text=_('The city, e.g. "SEMARANG".')
+    )
+    lead = models.TextField(_("lead"), max_length=600, blank=True)
+    body = models.TextField(_("body"))
+    category = models.ForeignKey(
+        Category, on_delete=models.PROTECT, related_name="articles", verbose_name=_("category")
+    )
+    tags = TaggableManager(_("tags"), blank=True)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="articles",
+        verbose_name=_("author"),
+    )
+    featured_photo = models.ForeignKey(
+        Photo,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="featured_in",
+        verbose_name=_("featured photo"),
+    )
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.DRAFT
+    )
+    published_at = models.DateTimeField(
+        _("publish time"),
+        null=True,
+        blank=True,
+        help_text=_("A time in the future schedules the article."),
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    view_count = models.PositiveIntegerField(_("views"), default=0, editable=False)
+
+    objects = ArticleQuerySet.as_manager()
+
+    class Meta:
+        ordering = ("-published_at", "-pk")
+        verbose_name = _("article")
+        verbose_name_plural = _("articles")
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(status="published") | Q(published_at__isnull=False),
+                name="article_published_has_time",
+                violation_error_message=_("A published article needs a publish time."),
+            ),
+        ]
+        indexes = [
+            models.Index(fields=("status", "-published_at"), name="article_status_pub_idx"),
+            models.Index(
+                fields=("category", "status", "-published_at"), name="article_category_pub_idx"
+            ),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("articles:detail", kwargs={"slug": self.slug})
+
+    def clean(self):
+        if self.status == self.Status.PUBLISHED and self.published_at is None:
+            # Publishing without a time means "now", which is what an editor expects.
+            self.published_at = timezone.now()
+
+    def save(self, *args, **kwargs):
+        # Sanitized on every save, whoever writes (admin, import, shell): the stored body
+        # is the only HTML the site renders unescaped.
+        self.body = sanitize_html(self.body)
+        result = save_with_unique_slug(self, self.title, super().save, *args, **kwargs)
+        self.forget_rendered_page()
+        return result
+
+    def delete(self, *args, **kwargs):
+        self.forget_rendered_page()
+        return super().delete(*args, **kwargs)
+
+    def forget_rendered_page(self):
+        """Drop the cached public page of this process; the others' copies expire within
+        ARTICLE_PAGE_CACHE_SECONDS."""
+        caches["pages"].delete_many(
+            [article_page_cache_key(code, self.slug) for code, _name in settings.LANGUAGES]
+        )
+
+    def is_published(self):
+        """Mirror of ArticleQuerySet.published() for one object."""
+        return (
+            self.status == self.Status.PUBLISHED
+            and self.published_at is not None
+            and self.published_at <= timezone.now()
+        )
+
+    @property
+    def is_scheduled(self):
+        return (
+            self.status == self.Status.PUBLISHED
+            and self.published_at is not None
+            and self.published_at > timezone.now()
+        )
+
+    def body_with_dateline(self):
+        """The body with "SEMARANG - " opening its first paragraph, as newsrooms print it."""
+        body = self.body
+        if not self.dateline:
+            return mark_safe(body)  # sanitized on save
+        dateline = format_html('<span class="dateline">{} - </span>', self.dateline.upper())
+        if body.startswith("<p>"):
+            return mark_safe(f"<p>{dateline}{body[3:]}")  # parts escaped or sanitized on save
+        return mark_safe(f"<p>{dateline}</p>{body}")  # parts escaped or sanitized on save

@@ -1,0 +1,67 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from .article import Article
+
+
+class ArticleDailyViews(models.Model):
+    """Views of one article on one day (WIB): what "most read" lists add up."""
+
+    # No index of its own: the unique (article, day) index serves lookups by article.
+    article = models.ForeignKey(
+        Article,
+        on_delete=models.CASCADE,
+        related_name="daily_views",
+        verbose_name=_("article"),
+        db_index=False,
+    )
+    day = models.DateField(_("day"))
+    views = models.PositiveIntegerField(_("views"), default=0)
+
+    class Meta:
+        verbose_name = _("daily views")
+        verbose_name_plural = _("daily views")
+        constraints = [
+            models.UniqueConstraint(
+                fields=("article", "day"), name="articledailyviews_one_per_day"
+            ),
+        ]
+        indexes = [
+            # "Most read since <day>" reads only this index: day range, then sum per article.
+            models.Index(fields=("day", "article", "views"), name="dailyviews_day_article_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.article_id} {self.day}: {self.views}"
+
+
+class ViewMark(models.Model):
+    """A reader recently counted for an article, so a reload within the window is not.
+
+    `reader` is a salted hash (the salt changes daily) of IP and user agent, or the user
+    id: no raw IP is stored. Rows older than the window are pruned.
+    """
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="+")
+    reader = models.CharField(max_length=64)
+    seen_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=("article", "reader"), name="viewmark_one_per_reader"),
+        ]
+        indexes = [models.Index(fields=("seen_at",), name="viewmark_seen_at_idx")]
+
+    def __str__(self):
+        return f"{self.article_id} {self.reader[:8]}"
+
+
+class ViewFlush(models.Model):
+    """A batch of buffered counts applied by `flush_views`, so it is never applied twice."""
+
+    batch = models.CharField(max_length=64, unique=True)
+    views = models.PositiveIntegerField(default=0)
+    flushed_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self):
+        return self.batch
