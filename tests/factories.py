@@ -63,3 +63,12 @@ def make_article(tags=(), **fields):
     if tags:
         article.tags.add(*tags)
     return article
+
+
+def make_reader(verified=True, **fields):
+    """A registered reader, with a verified email address unless told otherwise."""
+    from django.utils import timezone
+
+    if verified:
+        fields.setdefault("email_verified_at", timezone.now())
+    return make_user(**fields)
