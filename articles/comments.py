@@ -30,8 +30,15 @@ class CommentRefused(Exception):
         self.message, self.code = message, code
 
 
+class CommentTextField(forms.CharField):
+    def to_python(self, value):
+        # Cleaned before Django's validators run, so a NUL or a bidi override is removed
+        # rather than turned into an error.
+        return clean_text(super().to_python(value), multiline=True)
+
+
 class CommentForm(forms.Form):
-    body = forms.CharField(
+    body = CommentTextField(
         label=_("Your comment"),
         # Length is checked after cleaning, so the browser's limit is a little generous.
         widget=forms.Textarea(attrs={"rows": 4, "maxlength": MAX_LENGTH + 200}),
@@ -40,7 +47,7 @@ class CommentForm(forms.Form):
     )
 
     def clean_body(self):
-        body = clean_text(self.cleaned_data["body"], multiline=True)
+        body = self.cleaned_data["body"]
         if len(body) < MIN_LENGTH:
             raise forms.ValidationError(
                 _("A comment needs at least %(min)s characters."),

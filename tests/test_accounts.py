@@ -4,7 +4,6 @@ from datetime import timedelta
 import pytest
 from django.contrib.auth import get_user_model
 from django.core import mail
-from django.utils import timezone
 
 from accounts.tokens import email_verification_token
 from articles.models import Comment
@@ -46,11 +45,15 @@ def test_registration_creates_an_unverified_reader_and_mails_a_link(client):
     assert "Periksa email Anda" in page
 
 
-@pytest.mark.parametrize("email", ["pembaca@example.com", "PEMBACA@Example.COM", " Pembaca@example.com "])
+@pytest.mark.parametrize(
+    "email", ["pembaca@example.com", "PEMBACA@Example.COM", " Pembaca@example.com "]
+)
 def test_registering_a_taken_address_looks_the_same_and_creates_nothing(client, email):
     owner = make_user(email="pembaca@example.com", display_name="Pemilik")
     before = client.cookies.get("sessionid")
-    response = register(client, email=email, display_name="Penyusup", password="lain-sandi-panjang-99")
+    response = register(
+        client, email=email, display_name="Penyusup", password="lain-sandi-panjang-99"
+    )
     assert response.status_code == 302
     assert response["Location"].startswith("/akun/daftar/selesai/")
     assert User.objects.count() == 1
@@ -74,7 +77,9 @@ def test_registering_a_taken_address_looks_the_same_and_creates_nothing(client, 
         ({"display_name": "x" * 81}, "display_name", "paling banyak 80"),
     ],
 )
-def test_registration_refuses_bad_input_with_a_message_and_stores_nothing(client, overrides, field, message):
+def test_registration_refuses_bad_input_with_a_message_and_stores_nothing(
+    client, overrides, field, message
+):
     response = register(client, **overrides)
     assert response.status_code == 200
     errors = " ".join(response.context["form"].errors[field])
@@ -117,7 +122,11 @@ def test_verification_link_works_once(client):
 
 @pytest.mark.parametrize(
     "mangle",
-    [lambda u: u[:-3] + "xyz/", lambda u: u.replace("/verifikasi/", "/verifikasi/AAAA") , lambda u: u + "x/"],
+    [
+        lambda u: u[:-3] + "xyz/",
+        lambda u: u.replace("/verifikasi/", "/verifikasi/AAAA"),
+        lambda u: u + "x/",
+    ],
 )
 def test_tampered_verification_links_fail(client, mangle):
     register(client)
@@ -137,7 +146,9 @@ def test_verification_link_expires(client, monkeypatch):
 
 def test_unverified_reader_can_log_in_and_ask_for_a_new_link(client):
     register(client)
-    response = client.post("/akun/masuk/", {"username": "Pembaca@Example.com", "password": PASSWORD})
+    response = client.post(
+        "/akun/masuk/", {"username": "Pembaca@Example.com", "password": PASSWORD}
+    )
     assert response.status_code == 302
     html = client.get("/akun/profil/").content.decode()
     assert "Alamat email Anda belum dikonfirmasi" in html
@@ -164,12 +175,15 @@ def test_login_returns_to_the_article(client):
     url = article.get_absolute_url()
     page = client.get(f"/akun/masuk/?next={url}").content.decode()
     assert f'name="next" value="{url}"' in page
-    response = client.post("/akun/masuk/", {"username": "ani@example.com", "password": PASSWORD, "next": url})
+    response = client.post(
+        "/akun/masuk/", {"username": "ani@example.com", "password": PASSWORD, "next": url}
+    )
     assert response["Location"] == url
 
 
 @pytest.mark.parametrize(
-    "next_url", ["https://evil.example/", "//evil.example/x", "/\\evil.example", "javascript:alert(1)"]
+    "next_url",
+    ["https://evil.example/", "//evil.example/x", "/\\evil.example", "javascript:alert(1)"],
 )
 def test_login_never_sends_the_reader_to_another_site(client, next_url):
     make_reader(email="ani@example.com", password=PASSWORD)
@@ -199,11 +213,15 @@ def test_five_failures_lock_the_username_from_that_address(client):
     assert locked.status_code == 429
     assert "Terlalu banyak percobaan" in locked.content.decode()
     right = client.post(
-        "/akun/masuk/", {"username": "ani@example.com", "password": PASSWORD}, REMOTE_ADDR="198.51.100.9"
+        "/akun/masuk/",
+        {"username": "ani@example.com", "password": PASSWORD},
+        REMOTE_ADDR="198.51.100.9",
     )
     assert right.status_code == 429  # even the right password, until the cool-off ends
     other_address = client.post(
-        "/akun/masuk/", {"username": "ani@example.com", "password": PASSWORD}, REMOTE_ADDR="198.51.100.10"
+        "/akun/masuk/",
+        {"username": "ani@example.com", "password": PASSWORD},
+        REMOTE_ADDR="198.51.100.10",
     )
     assert other_address.status_code == 302
 
@@ -253,7 +271,11 @@ def test_reader_changes_password(client):
     client.force_login(user)
     response = client.post(
         "/akun/sandi/ubah/",
-        {"old_password": PASSWORD, "new_password1": "baru-sekali-2027", "new_password2": "baru-sekali-2027"},
+        {
+            "old_password": PASSWORD,
+            "new_password1": "baru-sekali-2027",
+            "new_password2": "baru-sekali-2027",
+        },
     )
     assert response["Location"] == "/akun/sandi/ubah/selesai/"
     user.refresh_from_db()
@@ -274,7 +296,9 @@ def test_profile_needs_login(client):
 
 def test_reader_changes_display_name_and_sees_own_comments(client):
     user = make_reader(display_name="Lama")
-    Comment.objects.create(article=make_article(title="Pasar Murah"), user=user, body="Mantap sekali")
+    Comment.objects.create(
+        article=make_article(title="Pasar Murah"), user=user, body="Mantap sekali"
+    )
     client.force_login(user)
     html = client.get("/akun/profil/").content.decode()
     assert "Mantap sekali" in html and "Pasar Murah" in html and "Menunggu moderasi" in html
