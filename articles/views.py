@@ -126,7 +126,8 @@ class ArticleDetailView(DetailView):
             view = cls()
             view.setup(request, slug=slug)
             page = view.render_page()
-            caches["pages"].set(key, page, settings.ARTICLE_PAGE_CACHE_SECONDS)
+            if request.method == "GET":  # not a comment form's error page
+                caches["pages"].set(key, page, settings.ARTICLE_PAGE_CACHE_SECONDS)
         return page
 
     def render_page(self):
@@ -157,6 +158,7 @@ class ArticleDetailView(DetailView):
             view_count_marker=mark_safe(VIEW_COUNT_MARKER),
             view_beacon=settings.VIEW_COUNT_MODE == "beacon",
             popular=popular_lists(),
+            page_path=article.get_absolute_url(),
         )
         return context
 

@@ -302,3 +302,9 @@ def test_readers_cannot_reach_the_admin(client):
     response = client.get("/admin/articles/comment/")
     assert response.status_code == 302
     assert response["Location"].startswith("/admin/login/")
+
+
+def test_a_refused_comment_does_not_leave_its_address_in_the_shared_page(client, article, reader):
+    post(client, article, "x")  # refused, and the first rendering of this article
+    html = Client().get(article.get_absolute_url()).content.decode()
+    assert "komentar/" not in html.replace('id="komentar"', "").replace("#komentar", "")
