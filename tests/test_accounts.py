@@ -353,3 +353,32 @@ def test_email_backend_failure_does_not_break_registration(client, settings):
     response = register(client)
     assert response.status_code == 302
     assert User.objects.filter(email="pembaca@example.com").exists()
+
+
+def test_behind_a_proxy_lockout_follows_the_address_the_proxy_saw(client, settings):
+    settings.BEHIND_PROXY = True
+    make_reader(email="ani@example.com", password=PASSWORD)
+    for _ in range(5):
+        locked = client.post(
+            "/akun/masuk/",
+            {"username": "ani@example.com", "password": "salah"},
+            REMOTE_ADDR="127.0.0.1",
+            HTTP_X_FORWARDED_FOR="1.2.3.4, 198.51.100.20",  # the client wrote 1.2.3.4
+        )
+    assert locked.status_code == 429
+    # The attacker changing what they write does not escape the lock...
+    spoofed = client.post(
+        "/akun/masuk/",
+        {"username": "ani@example.com", "password": PASSWORD},
+        REMOTE_ADDR="127.0.0.1",
+        HTTP_X_FORWARDED_FOR="9.9.9.9, 198.51.100.20",
+    )
+    assert spoofed.status_code == 429
+    # ...and another reader behind the same proxy is not locked out.
+    other = client.post(
+        "/akun/masuk/",
+        {"username": "ani@example.com", "password": PASSWORD},
+        REMOTE_ADDR="127.0.0.1",
+        HTTP_X_FORWARDED_FOR="198.51.100.21",
+    )
+    assert other.status_code == 302
