@@ -6,7 +6,7 @@ from django.contrib.auth.models import AnonymousUser
 from django.contrib.auth.views import redirect_to_login
 from django.core.cache import cache, caches
 from django.db import connection
-from django.db.models import F, Window
+from django.db.models import F, Prefetch, Q, Window
 from django.db.models.functions import RowNumber
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect
@@ -27,7 +27,15 @@ from accounts import throttle
 
 from . import comments, viewcount
 from .comments import CommentForm, comments_context
-from .models import Article, Category, Comment, CommentReport, Photographer, article_page_cache_key
+from .models import (
+    Article,
+    Category,
+    Comment,
+    CommentReport,
+    GalleryItem,
+    Photographer,
+    article_page_cache_key,
+)
 from .sharing import share_links
 
 # Stands for the view count in a rendered (and cached) article page until the request's
@@ -101,7 +109,13 @@ class ArticleDetailView(DetailView):
         return (
             Article.objects.published()
             .select_related("category", "author", "featured_photo__photographer")
-            .prefetch_related("tags")
+            .prefetch_related(
+                "tags",
+                Prefetch(
+                    "gallery_items",
+                    queryset=GalleryItem.objects.select_related("photo__photographer"),
+                ),
+            )
         )
 
     def get(self, request, *args, **kwargs):
@@ -148,11 +162,12 @@ class ArticleDetailView(DetailView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         article = self.object
-        if settings.SITE_URL:
-            absolute_url = settings.SITE_URL + article.get_absolute_url()
-        else:
-            absolute_url = self.request.build_absolute_uri(article.get_absolute_url())
+        absolute_url = absolute(self.request, article.get_absolute_url())
+        share_image_url = ""
+        if article.featured_photo:
+            share_image_url = absolute(self.request, article.featured_photo.share_image["url"])
         context.update(
+            share_image_url=share_image_url,
             absolute_url=absolute_url,
             share_links=share_links(url=absolute_url, title=article.title),
             view_count_marker=mark_safe(VIEW_COUNT_MARKER),
@@ -161,6 +176,16 @@ class ArticleDetailView(DetailView):
             page_path=article.get_absolute_url(),
         )
         return context
+
+
+def absolute(request, url):
+    """A full address for links that leave the site (shares, previews): SITE_URL when
+    it is set, else the address this request came to; already-full URLs stay."""
+    if url.startswith(("http://", "https://")):
+        return url
+    if settings.SITE_URL:
+        return settings.SITE_URL + url
+    return request.build_absolute_uri(url)
 
 
 PERSONAL_PARTS = {
@@ -354,19 +379,20 @@ def healthz(request):
 
 
 class PhotographerArticleListView(TolerantPaginationMixin, ListView):
-    """A photographer's published work: the articles their photos illustrate."""
+    """A photographer's page: their latest photos, and the published articles that use
+    them (as the featured photo or in the gallery)."""
 
     template_name = "articles/photographer_article_list.html"
     context_object_name = "articles"
 
     def get_queryset(self):
         self.photographer = get_object_or_404(Photographer, slug=self.kwargs["slug"])
-        return (
-            Article.objects.published()
-            .filter(featured_photo__photographer=self.photographer)
-            .for_cards()
-            .latest_first()
+        uses = Q(featured_photo__photographer=self.photographer) | Q(
+            gallery_items__photo__photographer=self.photographer
         )
+        ids = Article.objects.published().filter(uses).values("pk")
+        return Article.objects.filter(pk__in=ids).for_cards().latest_first()
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(photographer=self.photographer, **kwargs)
+        photos = self.photographer.photos.order_by("-uploaded_at")[:24]
+        return super().get_context_data(photographer=self.photographer, photos=photos, **kwargs)

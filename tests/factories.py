@@ -39,13 +39,16 @@ def make_photographer(**fields):
     return Photographer.objects.create(**fields)
 
 
-def make_photo(**fields):
+def make_photo(content=None, **fields):
+    """A photo stored the way an upload is: checked, normalized, with renditions."""
+    from articles import images
+
     if "photographer" not in fields:
         fields["photographer"] = make_photographer()
     fields.setdefault("alt_text", "Warga berkumpul di alun-alun")
     fields.setdefault("caption", "Suasana alun-alun pada pagi hari.")
-    fields.setdefault("image", ContentFile(jpeg_bytes(), name="photo.jpg"))
-    return Photo.objects.create(**fields)
+    upload = images.clean_upload(ContentFile(content or jpeg_bytes(), name="photo.jpg"))
+    return images.save_photo(photo=Photo(**fields), upload=upload)
 
 
 def make_article(tags=(), **fields):

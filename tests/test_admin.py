@@ -15,7 +15,7 @@ def test_admin_lists_articles_with_thumbnail_filters_and_search(admin_client):
     html = response.content.decode()
     assert "Jembatan Kaligawe Dibuka" in html
     assert "Pasar Murah" not in html
-    assert '<img src="/media/photos/' in html
+    assert '<img src="/media/renditions/' in html
     response = admin_client.get("/admin/articles/article/", {"status__exact": "draft"})
     assert response.status_code == 200
 
@@ -57,6 +57,7 @@ def test_staff_writes_an_article_in_the_admin_and_the_body_is_sanitized(admin_cl
             "published_at_0": "",
             "published_at_1": "",
             "slug": "",
+            **gallery_management(),
         },
     )
     assert response.status_code == 302, response.content.decode()[:2000]
@@ -82,6 +83,15 @@ def test_autocomplete_finds_categories_and_photos(admin_client):
     assert [r["id"] for r in response.json()["results"]] == [str(photo.pk)]
 
 
+def gallery_management(total=0):
+    return {
+        "gallery_items-TOTAL_FORMS": str(total),
+        "gallery_items-INITIAL_FORMS": "0",
+        "gallery_items-MIN_NUM_FORMS": "0",
+        "gallery_items-MAX_NUM_FORMS": "1000",
+    }
+
+
 def test_photo_upload_in_the_admin_stores_dimensions(admin_client):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
@@ -91,10 +101,12 @@ def test_photo_upload_in_the_admin_stores_dimensions(admin_client):
     response = admin_client.post(
         "/admin/articles/photo/add/",
         {
-            "image": SimpleUploadedFile("dari-hp.jpg", jpeg_bytes((800, 600)), "image/jpeg"),
+            "upload": SimpleUploadedFile("dari-hp.jpg", jpeg_bytes((800, 600)), "image/jpeg"),
             "alt_text": "Gedung Gradhika",
             "caption": "",
             "photographer": photographer.pk,
+            "focal_x": "0.5",
+            "focal_y": "0.5",
         },
     )
     assert response.status_code == 302
@@ -111,9 +123,11 @@ def test_admin_refuses_a_file_that_is_not_an_image(admin_client):
     response = admin_client.post(
         "/admin/articles/photo/add/",
         {
-            "image": SimpleUploadedFile("x.jpg", b"<svg onload=alert(1)>", "image/jpeg"),
+            "upload": SimpleUploadedFile("x.jpg", b"<svg onload=alert(1)>", "image/jpeg"),
             "alt_text": "x",
             "photographer": photographer.pk,
+            "focal_x": "0.5",
+            "focal_y": "0.5",
         },
     )
     assert response.status_code == 200

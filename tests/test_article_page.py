@@ -62,7 +62,10 @@ def test_article_page_has_share_links_that_work_without_javascript(client, artic
 def test_article_page_shows_photo_with_alt_size_and_credit(client, article):
     html = client.get(article.get_absolute_url()).content.decode()
     photo = article.featured_photo
-    assert f'src="{photo.image.url}" alt="Jembatan baru" width="640" height="400"' in html
+    assert f'<source type="image/webp" srcset="{photo.webp_srcset}"' in html
+    assert "480w" in photo.webp_srcset and "640w" in photo.webp_srcset
+    assert f'src="{photo.fallback["url"]}" srcset="{photo.jpeg_srcset}"' in html
+    assert 'alt="Jembatan baru" width="640" height="400"' in html
     assert "Foto : Handy (Humas Jateng)" in html
 
 

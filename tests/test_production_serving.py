@@ -31,7 +31,12 @@ def test_gunicorn_serves_the_article_page_with_every_element(site):
     assert 'class="card-category"><a href="/kategori/' in html
     assert 'rel="tag"' in html
     assert "Bagikan" in html and "https://wa.me/?text=" in html
-    assert re.search(r'<img src="/media/photos/[^"]+" alt="[^"]+" width="1200" height="750">', html)
+    assert re.search(r'<source type="image/webp" srcset="/media/renditions/[^"]+ 480w, ', html)
+    assert re.search(
+        r'<img src="/media/renditions/[^"]+\.jpg" srcset="[^"]+" sizes="[^"]+" alt="[^"]+" '
+        r'width="1200" height="750">',
+        html,
+    )
     assert re.search(r"Foto : [^<]+ \((Humas|Diskominfo) Jateng\)", html)
     assert '<span class="dateline">' in html
     assert "Daftarkan diri anda terlebih dahulu" in html
@@ -41,7 +46,7 @@ def test_gunicorn_serves_the_article_page_with_every_element(site):
     status, headers, _ = fetch(site + css)
     assert status == 200
     assert "max-age=315360000" in headers["Cache-Control"]
-    image = re.search(r'<img src="(/media/photos/[^"]+)"', html).group(1)
+    image = re.search(r'<img src="(/media/renditions/[^"]+)"', html).group(1)
     assert fetch(site + image)[0] == 200
 
 

@@ -1,9 +1,9 @@
 """The newsroom's models, one module per concept."""
 
-from .article import Article, ArticleQuerySet, article_page_cache_key
+from .article import Article, ArticleQuerySet, GalleryItem, article_page_cache_key
 from .category import NAV_CACHE_KEY, Category
 from .comment import Comment, CommentQuerySet, CommentReport
-from .photo import Photo, Photographer, photo_upload_to
+from .photo import Photo, Photographer, credit_line, photo_upload_to
 from .slugs import SLUG_MAX_LENGTH, save_with_unique_slug, unique_slug
 from .views import ArticleDailyViews, ViewFlush, ViewMark
 
@@ -17,11 +17,13 @@ __all__ = [
     "Comment",
     "CommentQuerySet",
     "CommentReport",
+    "GalleryItem",
     "Photo",
     "Photographer",
     "ViewFlush",
     "ViewMark",
     "article_page_cache_key",
+    "credit_line",
     "photo_upload_to",
     "save_with_unique_slug",
     "unique_slug",

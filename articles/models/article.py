@@ -2,18 +2,20 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.core.cache import caches
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from taggit.managers import TaggableManager
 
 from ..sanitize import sanitize_html
 from .category import Category
-from .photo import Photo
+from .photo import Photo, credit_line
 from .slugs import SLUG_MAX_LENGTH, save_with_unique_slug
 
 
@@ -113,6 +115,15 @@ class Article(models.Model):
         related_name="featured_in",
         verbose_name=_("featured photo"),
     )
+    photo_credit_text = models.CharField(
+        _("photo credit (outside source)"),
+        max_length=120,
+        blank=True,
+        help_text=_(
+            'For photos from outside sources, e.g. "Dok. Diskominfo". Replaces the '
+            "photographers' names in the credit line."
+        ),
+    )
     status = models.CharField(
         _("status"), max_length=20, choices=Status.choices, default=Status.DRAFT
     )
@@ -156,6 +167,15 @@ class Article(models.Model):
         if self.status == self.Status.PUBLISHED and self.published_at is None:
             # Publishing without a time means "now", which is what an editor expects.
             self.published_at = timezone.now()
+        if self.status == self.Status.PUBLISHED:
+            photos = [self.featured_photo] if self.featured_photo_id else []
+            if self.pk:
+                photos += [item.photo for item in self.gallery_items.select_related("photo")]
+            problems = self.photo_problems(photos)
+            if problems:
+                raise ValidationError(
+                    [gettext("It cannot be published yet:"), *problems], code="photo_problems"
+                )
 
     def save(self, *args, **kwargs):
         # Sanitized on every save, whoever writes (admin, import, shell): the stored body
@@ -192,6 +212,35 @@ class Article(models.Model):
             and self.published_at > timezone.now()
         )
 
+    @property
+    def featured_credit(self):
+        """The credit under the featured photo: an outside source's, or the photographer's."""
+        if self.photo_credit_text:
+            return credit_line([self.photo_credit_text])
+        return self.featured_photo.credit if self.featured_photo else ""
+
+    def photos(self):
+        """The featured photo and the gallery's, in order (gallery prefetched by views)."""
+        photos = [self.featured_photo] if self.featured_photo else []
+        photos += [item.photo for item in self.gallery_items.all()]
+        return photos
+
+    def photo_problems(self, photos=None):
+        """Why this article's photos stop it from being published: one line per photo."""
+        problems = []
+        for photo in photos if photos is not None else self.photos():
+            missing = []
+            if not photo.alt_text.strip():
+                missing.append(gettext("alt text"))
+            if photo.photographer_id is None:
+                missing.append(gettext("photographer"))
+            if missing:
+                problems.append(
+                    gettext("Photo “%(photo)s” has no %(missing)s.")
+                    % {"photo": photo, "missing": gettext(" and ").join(missing)}
+                )
+        return problems
+
     def body_with_dateline(self):
         """The body with "SEMARANG - " opening its first paragraph, as newsrooms print it."""
         body = self.body
@@ -201,3 +250,26 @@ class Article(models.Model):
         if body.startswith("<p>"):
             return mark_safe(f"<p>{dateline}{body[3:]}")  # parts escaped or sanitized on save
         return mark_safe(f"<p>{dateline}</p>{body}")  # parts escaped or sanitized on save
+
+
+class GalleryItem(models.Model):
+    """One photo of an article's gallery, in order."""
+
+    article = models.ForeignKey(
+        Article, on_delete=models.CASCADE, related_name="gallery_items", verbose_name=_("article")
+    )
+    photo = models.ForeignKey(
+        Photo, on_delete=models.PROTECT, related_name="gallery_items", verbose_name=_("photo")
+    )
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        ordering = ("order", "pk")
+        verbose_name = _("gallery photo")
+        verbose_name_plural = _("gallery")
+        constraints = [
+            models.UniqueConstraint(fields=("article", "photo"), name="galleryitem_photo_once"),
+        ]
+
+    def __str__(self):
+        return str(self.photo)

@@ -12,6 +12,7 @@ from django.utils.html import escape
 from django.utils.text import slugify
 from PIL import Image, ImageDraw
 
+from articles import images
 from articles.demo_content import ARTICLES, CATEGORIES, PHOTOGRAPHERS
 from articles.models import Article, Category, Photo, Photographer
 
@@ -75,7 +76,7 @@ class Command(BaseCommand):
             # The rows are rolled back; the photo files written meanwhile must go too.
             for obj in self.created:
                 if isinstance(obj, Photo):
-                    obj.image.storage.delete(obj.image.name)
+                    images.delete_files([obj.image.name, *(r["name"] for r in obj.renditions)])
             if not isinstance(exc, DryRun):
                 raise
             self.stdout.write(f"Dry run: would create {len(self.created)} items; nothing changed.")
@@ -128,9 +129,10 @@ class Command(BaseCommand):
                 caption=item["caption"],
                 alt_text=item["alt"],
                 photographer=photographers[item["photographer"] % len(photographers)],
-                image=ContentFile(demo_image(index), name=f"demo-{index}.jpg"),
             )
-            photo.save()
+            # The same path as an upload in the admin: checked, normalized, renditions made.
+            upload = images.clean_upload(ContentFile(demo_image(index), name=f"demo-{index}.jpg"))
+            images.save_photo(photo=photo, upload=upload)
             self.note(photo)
             published_at = timezone.make_aware(
                 datetime.combine(today - timedelta(days=item["days_ago"]), time(item["hour"]))
