@@ -119,10 +119,17 @@ def normalize(frames, source_format, icc_profile, info):
         )  # fmt: skip
         extension = "gif"
     else:
-        image = strip(to_rgb_family(first))
+        image = to_rgb_family(first)
+        if image is frames[0]:
+            image = image.copy()
+        # Our own copy: dropping its info drops EXIF (GPS, serials), XMP and comments,
+        # which the encoders would otherwise copy; the pixels are not copied again.
+        image.info = {}
         options = {"icc_profile": icc_profile} if icc_profile else {}
         if source_format == "JPEG":
-            image.convert("RGB").save(out, format="JPEG", quality=90, optimize=True, **options)
+            if image.mode != "RGB":
+                image = image.convert("RGB")
+            image.save(out, format="JPEG", quality=90, optimize=True, **options)
             extension = "jpg"
         elif source_format == "WEBP":
             image.save(out, format="WEBP", quality=90, **options)
@@ -193,10 +200,11 @@ def make_renditions(photo):
     ]
     plans.append(("jpeg", *SHARE_SIZE, "og"))
     made = []
+    master = working_copy(photo)
     try:
         for fmt, width, height, kind in plans:
             spec = Rendition(
-                photo.image, fmt=fmt, width=width, height=height,
+                master, fmt=fmt, width=width, height=height,
                 anchor=(photo.focal_x, photo.focal_y),
             )  # fmt: skip
             data = spec.generate().read()
@@ -216,6 +224,25 @@ def make_renditions(photo):
     old = [r["name"] for r in photo.renditions if r["name"] not in {m["name"] for m in made}]
     photo.renditions = made
     return old
+
+
+def working_copy(photo, longest=2 * max(RENDITION_WIDTHS)):
+    """The stored photo decoded once, at most twice the largest rendition, for every
+    rendition to start from: decoding a 24-megapixel original nine times is most of the
+    cost otherwise. JPEG's draft mode decodes straight at a fraction of the size."""
+    photo.image.open("rb")
+    try:
+        with Image.open(photo.image) as image:
+            image.draft("RGB", (longest, longest))
+            image.thumbnail((longest, longest), Image.Resampling.LANCZOS)
+            buffer = io.BytesIO()
+            if image.mode in ("RGBA", "LA", "P"):
+                image.convert("RGBA").save(buffer, format="PNG")
+            else:
+                image.convert("RGB").save(buffer, format="JPEG", quality=95)
+    finally:
+        photo.image.close()
+    return ContentFile(buffer.getvalue(), name="working-copy")
 
 
 def delete_files(names):

@@ -294,9 +294,7 @@ def test_credit_line_joins_several_photographers():
 
 def test_photographer_page_lists_photos_and_articles_using_them(client):
     handy = make_photographer(name="Handy")
-    featured = make_article(
-        title="Dengan Foto Utama", featured_photo=make_photo(photographer=handy)
-    )
+    make_article(title="Dengan Foto Utama", featured_photo=make_photo(photographer=handy))
     in_gallery = make_article(title="Dengan Galeri")
     GalleryItem.objects.create(
         article=in_gallery, photo=make_photo(photographer=handy, caption="Tarian")
