@@ -226,7 +226,10 @@ def make_renditions(photo):
     return old
 
 
-def working_copy(photo, longest=2 * max(RENDITION_WIDTHS)):
+WORKING_COPY_SIZE = 2 * max(RENDITION_WIDTHS)
+
+
+def working_copy(photo, longest=WORKING_COPY_SIZE):
     """The stored photo decoded once, at most twice the largest rendition, for every
     rendition to start from: decoding a 24-megapixel original nine times is most of the
     cost otherwise. JPEG's draft mode decodes straight at a fraction of the size."""

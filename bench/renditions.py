@@ -65,9 +65,8 @@ def main():
         print(f"  check + normalize      {checked - start:6.2f} s")
         print(f"  {len(photo.renditions)} renditions + store   {done - checked:6.2f} s")
         print(f"  total                  {done - start:6.2f} s")
-        print(
-            f"  peak memory (RSS)      {peak / 1024:6.0f} MB (before the upload: {baseline / 1024:.0f} MB)"
-        )
+        print(f"  peak memory (RSS)      {peak / 1024:6.0f} MB")
+        print(f"  (before the upload     {baseline / 1024:6.0f} MB)")
 
 
 if __name__ == "__main__":
