@@ -70,7 +70,8 @@ def prepare_site(tmp_path, **extra):
     manage(
         env, "shell", "-c",
         "from articles.models import Article; a = Article.objects.published().first(); "
-        f"Article.objects.filter(pk=a.pk).update(slug='{SLUG}', view_count=1000)",
+        f"Article.objects.filter(pk=a.pk).update(slug='{SLUG}', view_count=1000); "
+        "a.daily_views.all().delete()",
     )  # fmt: skip
     return env
 

@@ -14,10 +14,14 @@ from PIL import Image, ImageDraw
 
 from articles import images
 from articles.demo_content import ARTICLES, CATEGORIES, PHOTOGRAPHERS
-from articles.models import Article, Category, Photo, Photographer
+from articles.models import Article, ArticleDailyViews, Category, Photo, Photographer
 
 DEMO_USERNAME = "redaksi"
 PHOTO_SIZE = (1200, 750)
+
+
+def today_minus(days):
+    return timezone.localdate() - timedelta(days=days)
 
 
 class DryRun(Exception):
@@ -155,8 +159,23 @@ class Command(BaseCommand):
                 published_at=published_at,
             )
             article.tags.add(*item["tags"])
+            if status == Article.Status.PUBLISHED and published_at <= now:
+                self.seed_views(article, index)
             self.note(article)
         return password
+
+    def seed_views(self, article, seed):
+        """Readers over the last month, so "Terpopuler" has something to show."""
+        rng = random.Random(seed)
+        first_day = max(timezone.localtime(article.published_at).date(), today_minus(29))
+        buckets = []
+        day = first_day
+        while day <= timezone.localdate():
+            buckets.append(ArticleDailyViews(article=article, day=day, views=rng.randint(5, 400)))
+            day += timedelta(days=1)
+        ArticleDailyViews.objects.bulk_create(buckets)
+        total = sum(b.views for b in buckets) + rng.randint(100, 3000)
+        Article.objects.filter(pk=article.pk).update(view_count=total)
 
     def seed_staff(self):
         User = get_user_model()
