@@ -84,12 +84,18 @@ def test_autocomplete_finds_categories_and_photos(admin_client):
 
 
 def gallery_management(total=0):
-    return {
-        "gallery_items-TOTAL_FORMS": str(total),
-        "gallery_items-INITIAL_FORMS": "0",
-        "gallery_items-MIN_NUM_FORMS": "0",
-        "gallery_items-MAX_NUM_FORMS": "1000",
-    }
+    """The management forms of the article page's inlines (gallery, corrections)."""
+    data = {}
+    for prefix in ("gallery_items", "notes"):
+        data.update(
+            {
+                f"{prefix}-TOTAL_FORMS": str(total if prefix == "gallery_items" else 0),
+                f"{prefix}-INITIAL_FORMS": "0",
+                f"{prefix}-MIN_NUM_FORMS": "0",
+                f"{prefix}-MAX_NUM_FORMS": "1000",
+            }
+        )
+    return data
 
 
 def test_photo_upload_in_the_admin_stores_dimensions(admin_client):

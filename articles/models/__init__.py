@@ -1,6 +1,14 @@
 """The newsroom's models, one module per concept."""
 
-from .article import Article, ArticleQuerySet, GalleryItem, article_page_cache_key
+from .article import (
+    Article,
+    ArticleNote,
+    ArticleQuerySet,
+    ArticleRevision,
+    ArticleTransition,
+    GalleryItem,
+    article_page_cache_key,
+)
 from .category import NAV_CACHE_KEY, Category
 from .comment import Comment, CommentQuerySet, CommentReport
 from .photo import Photo, Photographer, credit_line, photo_upload_to
@@ -12,7 +20,10 @@ __all__ = [
     "SLUG_MAX_LENGTH",
     "Article",
     "ArticleDailyViews",
+    "ArticleNote",
     "ArticleQuerySet",
+    "ArticleRevision",
+    "ArticleTransition",
     "Category",
     "Comment",
     "CommentQuerySet",

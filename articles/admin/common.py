@@ -1,0 +1,58 @@
+from django.contrib import admin
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+from taggit.forms import TagWidget
+from taggit.models import Tag
+
+from ..models import (
+    Category,
+)
+
+THUMBNAIL_WIDTH = 80
+
+
+def thumbnail(photo, width=THUMBNAIL_WIDTH):
+    """A small preview from the stored renditions (no image file is opened)."""
+    if not photo or not photo.width:
+        return "—"
+    height = round(photo.height * width / photo.width)
+    return format_html(
+        '<img src="{}" alt="{}" width="{}" height="{}" loading="lazy" style="object-fit:cover">',
+        photo.fallback["url"],
+        photo.alt_text,
+        width,
+        height,
+    )
+
+
+class TagSuggestWidget(TagWidget):
+    """Taggit's comma-separated input with existing tags offered by the browser.
+
+    A <datalist> needs no JavaScript; tag-suggest.js makes it complete the last tag of
+    the list rather than the whole field.
+    """
+
+    template_name = "admin/articles/tag_suggest_widget.html"
+
+    class Media:
+        js = ("admin/articles/tag-suggest.js",)
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        context["widget"]["attrs"]["list"] = f"{context['widget']['attrs']['id']}-options"
+        context["suggestions"] = list(
+            Tag.objects.order_by("name").values_list("name", flat=True)[:1000]
+        )
+        return context
+
+
+@admin.register(Category)
+class CategoryAdmin(admin.ModelAdmin):
+    list_display = ("name", "slug", "order", "article_count")
+    list_editable = ("order",)
+    search_fields = ("name",)
+    prepopulated_fields = {"slug": ("name",)}
+
+    @admin.display(description=_("articles"))
+    def article_count(self, obj):
+        return obj.articles.count()

@@ -1,0 +1,252 @@
+from django import forms
+from django.contrib import admin
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count, Q
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.html import format_html, format_html_join
+from django.utils.translation import gettext_lazy as _
+
+from .. import images
+from ..models import (
+    Article,
+    Photo,
+    Photographer,
+)
+from .common import thumbnail
+
+
+@admin.register(Photographer)
+class PhotographerAdmin(admin.ModelAdmin):
+    list_display = ("name", "agency", "is_active", "user", "photo_count")
+    list_filter = ("is_active", "agency")
+    search_fields = ("name", "agency")
+    prepopulated_fields = {"slug": ("name",)}
+    autocomplete_fields = ("user",)
+
+    def get_queryset(self, request):
+        # Meta.ordering does not apply to grouped queries: order explicitly.
+        return super().get_queryset(request).annotate(num_photos=Count("photos")).order_by("name")
+
+    @admin.display(description=_("photos"), ordering="num_photos")
+    def photo_count(self, obj):
+        return obj.num_photos
+
+
+class PhotoAdminForm(forms.ModelForm):
+    """The photo form; the file goes through articles.images.clean_upload, which
+    refuses what is not a safe photo and normalizes what is."""
+
+    upload = forms.FileField(
+        label=_("Image file"),
+        required=False,
+        help_text=_("JPEG, PNG, WebP or GIF; at most 20 MB and 40 megapixels."),
+        widget=forms.ClearableFileInput(
+            attrs={"accept": "image/jpeg,image/png,image/webp,image/gif"}
+        ),
+    )
+
+    class Meta:
+        model = Photo
+        fields = ("alt_text", "caption", "photographer", "taken_at", "focal_x", "focal_y")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Required here, in the library; photos imported without it stop publication.
+        self.fields["alt_text"].required = True
+        self.fields["photographer"].queryset = Photographer.objects.filter(is_active=True)
+        self.cleaned_upload = None
+
+    def clean_upload(self):
+        upload = self.cleaned_data.get("upload")
+        if upload:
+            self.cleaned_upload = images.clean_upload(upload)
+        elif not self.instance.pk:
+            raise forms.ValidationError(_("Choose the photo to upload."), code="required")
+        return upload
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": "image/*"}))
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        files = data if isinstance(data, list | tuple) else [data]
+        files = [f for f in files if f]
+        if not files:
+            raise forms.ValidationError(_("Choose one or more photos."), code="required")
+        return [super(MultipleFileField, self).clean(f, initial) for f in files]
+
+
+class BulkUploadForm(forms.Form):
+    files = MultipleFileField(label=_("Photos"))
+    photographer = forms.ModelChoiceField(
+        label=_("Photographer"), queryset=Photographer.objects.filter(is_active=True)
+    )
+    alt_text = forms.CharField(
+        label=_("Alt text"),
+        max_length=250,
+        help_text=_("Given to every photo; describe each one better afterwards if need be."),
+    )
+    caption = forms.CharField(label=_("Caption"), max_length=300, required=False)
+
+
+class PhotoUsageFilter(admin.SimpleListFilter):
+    title = _("use")
+    parameter_name = "dipakai"
+
+    def lookups(self, request, model_admin):
+        return (("ya", _("Used in articles")), ("tidak", _("Not used")))
+
+    def queryset(self, request, queryset):
+        used = Q(featured_in__isnull=False) | Q(gallery_items__isnull=False)
+        if self.value() == "ya":
+            return queryset.filter(used).distinct()
+        if self.value() == "tidak":
+            return queryset.exclude(used)
+        return queryset
+
+
+@admin.register(Photo)
+class PhotoAdmin(admin.ModelAdmin):
+    form = PhotoAdminForm
+    list_display = (
+        "thumbnail",
+        "__str__",
+        "photographer",
+        "taken_at",
+        "uploaded_at",
+        "usage_count",
+    )
+    list_display_links = ("thumbnail", "__str__")
+    list_filter = ("photographer", PhotoUsageFilter, "taken_at", "uploaded_at")
+    list_select_related = ("photographer",)
+    list_per_page = 48
+    search_fields = ("caption", "alt_text", "photographer__name")
+    date_hierarchy = "uploaded_at"
+    autocomplete_fields = ("photographer",)
+    readonly_fields = ("preview", "size", "usage")
+    fieldsets = (
+        (
+            None,
+            {"fields": ("upload", "preview", "alt_text", "caption", "photographer", "taken_at")},
+        ),
+        (
+            _("Cropping"),
+            {
+                "fields": ("focal_x", "focal_y"),
+                "description": _(
+                    "The point that crops keep, e.g. a face: across and down, from 0 to 1. "
+                    "With JavaScript, click the preview to set it."
+                ),
+            },
+        ),
+        (_("Details"), {"fields": ("size", "usage")}),
+    )
+
+    class Media:
+        css = {"all": ("admin/articles/photo-library.css",)}
+        js = ("admin/articles/focal-point.js",)
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(
+                num_uses=Count("featured_in", distinct=True) + Count("gallery_items", distinct=True)
+            )
+            .order_by("-uploaded_at", "-pk")
+        )
+
+    @admin.display(description=_("photo"))
+    def thumbnail(self, obj):
+        return thumbnail(obj, width=160)
+
+    @admin.display(description=_("used in"), ordering="num_uses")
+    def usage_count(self, obj):
+        return obj.num_uses
+
+    @admin.display(description=_("preview"))
+    def preview(self, obj):
+        if not obj.pk:
+            return "—"
+        return format_html(
+            '<div class="focal-preview" data-focal-x="{}" data-focal-y="{}">{}</div>',
+            obj.focal_x,
+            obj.focal_y,
+            thumbnail(obj, width=480),
+        )
+
+    @admin.display(description=_("size"))
+    def size(self, obj):
+        return f"{obj.width} x {obj.height} px" if obj.pk else "—"
+
+    @admin.display(description=_("used in"))
+    def usage(self, obj):
+        if not obj.pk:
+            return "—"
+        articles = Article.objects.filter(
+            Q(featured_photo=obj) | Q(gallery_items__photo=obj)
+        ).distinct()
+        if not articles:
+            return _("Not used in any article.")
+        return format_html_join(
+            "", '<p><a href="{}">{}</a> ({})</p>',
+            ((reverse("admin:articles_article_change", args=[a.pk]), a.title,
+              a.get_status_display()) for a in articles),
+        )  # fmt: skip
+
+    def save_model(self, request, obj, form, change):
+        regenerate = change and {"focal_x", "focal_y"} & set(form.changed_data)
+        images.save_photo(photo=obj, upload=form.cleaned_upload, regenerate=bool(regenerate))
+        for article in Article.objects.filter(Q(featured_photo=obj) | Q(gallery_items__photo=obj)):
+            article.forget_rendered_page()
+
+    def get_urls(self):
+        return [
+            path(
+                "unggah/",
+                self.admin_site.admin_view(self.bulk_upload_view),
+                name="articles_photo_bulk_upload",
+            ),
+            *super().get_urls(),
+        ]
+
+    def bulk_upload_view(self, request):
+        """Upload many photos at once; each file is checked on its own."""
+        if not self.has_add_permission(request):
+            raise PermissionDenied
+        form = BulkUploadForm(request.POST or None, request.FILES or None)
+        saved, refused = [], []
+        if request.method == "POST" and form.is_valid():
+            for upload in form.cleaned_data["files"]:
+                try:
+                    clean = images.clean_upload(upload)
+                except forms.ValidationError as error:
+                    refused.append((upload.name, error.messages))
+                    continue
+                photo = Photo(
+                    photographer=form.cleaned_data["photographer"],
+                    alt_text=form.cleaned_data["alt_text"],
+                    caption=form.cleaned_data["caption"],
+                )
+                images.save_photo(photo=photo, upload=clean)
+                saved.append(photo)
+            if saved and not refused:
+                self.message_user(request, _("%(count)s photos uploaded.") % {"count": len(saved)})
+                return redirect("admin:articles_photo_changelist")
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": _("Upload photos"),
+            "form": form,
+            "saved": saved,
+            "refused": refused,
+        }
+        return TemplateResponse(request, "admin/articles/photo/bulk_upload.html", context)

@@ -1,0 +1,83 @@
+"""The rich-text editor for an article's body: django-prose-editor (Tiptap/ProseMirror).
+
+Why this editor
+---------------
+django-prose-editor edits the HTML in a plain <textarea>, so `Article.body` stays a
+`models.TextField` (no field or migration change); the editor only swaps the widget.
+Its extension config is a dict (`BODY_EXTENSIONS` below) that decides both which
+toolbar buttons exist and which nodes the ProseMirror schema accepts, so the editor
+cannot produce markup outside that list, even from pasted Word or web pages.
+
+The model still sanitizes with nh3 on save (`articles/sanitize.py`); that allowlist is
+the one that counts. Everything `BODY_EXTENSIONS` can produce is inside it, apart from
+presentational attributes which the sanitizer removes and which the editor does not
+need to read the HTML back: `class="figure"` on <figure>, `class="figure-caption"` on
+<figcaption>, `type`/`data-type` on <ol> (the "list properties" dialog that would set
+them is switched off below). tests/test_editor.py checks this.
+
+Assets
+------
+Nothing comes from a CDN. The editor's JavaScript (Tiptap and ProseMirror bundled into
+django_prose_editor/editor.js), its CSS and its icon font (material-icons.woff2) ship
+inside the package as Django static files, are collected by `collectstatic` and are
+served from /static/django_prose_editor/ by WhiteNoise like the rest of our static
+files. The widget's `media` renders them, with an import map
+(<script type="importmap">) that maps the editor's module names to those /static/
+URLs; the admin's change form prints it with `{{ media }}`.
+"""
+
+from django_prose_editor.widgets import AdminProseEditorWidget, ProseEditorWidget
+
+#: Tiptap extensions enabled for the article body. Keys are the names django-prose-editor
+#: knows (django_prose_editor.config.EXTENSION_MAPPING); a dict value is passed to the
+#: extension's Tiptap `configure()`. Document, Paragraph, Text, History (undo/redo),
+#: Menu, Dropcursor, Gapcursor and NoSpellCheck are always added by the package.
+BODY_EXTENSIONS = {
+    # <p> and <br>
+    "Paragraph": True,
+    "HardBreak": True,
+    # <h2>-<h4>: the article title is the page's <h1>.
+    "Heading": {"levels": [2, 3, 4]},
+    # <strong>, <em>
+    "Bold": True,
+    "Italic": True,
+    # <a href title>. No "open in new window" checkbox, so no target/rel attributes.
+    # Autolinked addresses typed without a scheme (www.jatengprov.go.id) get https://.
+    # Link schemes are enforced by our sanitizer, not here: Tiptap's own check already
+    # refuses javascript: and data: links, and its `protocols` option only *adds*
+    # schemes to its autolinker (registering "mailto" there even stops typed
+    # "mailto:..." text from being autolinked), so it is deliberately not set.
+    "Link": {"enableTarget": False, "defaultProtocol": "https"},
+    # <ul>, <ol>, <li>. The ordered-list "properties" dialog would set type="a"/"i"
+    # styles which the sanitizer drops, so it is off.
+    "BulletList": True,
+    "OrderedList": {"enableListAttributes": False},
+    "ListItem": True,
+    # <blockquote>, <hr>
+    "Blockquote": True,
+    "HorizontalRule": True,
+    # <figure><img src alt><figcaption>…</figcaption></figure>, or a bare <img> once
+    # the caption is removed. The image URL is typed in a dialog (an uploaded photo's
+    # /media/ URL); Figure needs Image and Caption listed explicitly.
+    "Figure": True,
+    "Image": True,
+    "Caption": True,
+}
+
+#: The widget's config: django-prose-editor's "new style" config is a dict with an
+#: "extensions" key, read by its "configurable" JavaScript preset.
+BODY_EDITOR_CONFIG = {"extensions": BODY_EXTENSIONS}
+
+
+def body_widget(*, admin=True):
+    """A widget for the `body` TextField: the editor, configured with `BODY_EXTENSIONS`.
+
+    Use it in a ModelForm's `Meta.widgets = {"body": body_widget()}`; the model field
+    stays a TextField and the model's own nh3 sanitizing is unchanged. `admin=True`
+    adds the package's CSS overrides for the Django admin; pass `admin=False` for a
+    form outside the admin.
+    """
+    widget_class = AdminProseEditorWidget if admin else ProseEditorWidget
+    # The "configurable" preset is the one that reads the "extensions" config; the
+    # widget's default ("default") is the package's legacy preset.
+    return widget_class(config=BODY_EDITOR_CONFIG, preset="configurable")
