@@ -9,11 +9,16 @@ toolbar buttons exist and which nodes the ProseMirror schema accepts, so the edi
 cannot produce markup outside that list, even from pasted Word or web pages.
 
 The model still sanitizes with nh3 on save (`articles/sanitize.py`); that allowlist is
-the one that counts. Everything `BODY_EXTENSIONS` can produce is inside it, apart from
-presentational attributes which the sanitizer removes and which the editor does not
-need to read the HTML back: `class="figure"` on <figure>, `class="figure-caption"` on
+the one that counts. Every tag `BODY_EXTENSIONS` can produce is inside it. The
+sanitizer drops only attributes the page does not need: `class` on <figure> and
 <figcaption>, `type`/`data-type` on <ol> (the "list properties" dialog that would set
-them is switched off below). tests/test_editor.py checks this.
+them is switched off below), and, from pasted HTML only, `target` on links and
+`data-file` on images; it replaces `rel` on links with its own. tests/test_editor.py
+checks this against the editor's real output.
+
+The reverse is narrower: the editor's schema has no <u>, <s>, <sub>, <sup> or tables,
+so an older body that uses them loses that markup (the text stays) the first time it
+is edited and saved here.
 
 Assets
 ------
@@ -69,15 +74,15 @@ BODY_EXTENSIONS = {
 BODY_EDITOR_CONFIG = {"extensions": BODY_EXTENSIONS}
 
 
-def body_widget(*, admin=True):
+def body_widget(attrs=None, *, admin=True):
     """A widget for the `body` TextField: the editor, configured with `BODY_EXTENSIONS`.
 
     Use it in a ModelForm's `Meta.widgets = {"body": body_widget()}`; the model field
-    stays a TextField and the model's own nh3 sanitizing is unchanged. `admin=True`
-    adds the package's CSS overrides for the Django admin; pass `admin=False` for a
-    form outside the admin.
+    stays a TextField and the model's own nh3 sanitizing is unchanged. `attrs` go on
+    the <textarea> (which the editor hides and keeps in sync). `admin=True` adds the
+    package's CSS overrides for the Django admin; pass `admin=False` outside the admin.
     """
     widget_class = AdminProseEditorWidget if admin else ProseEditorWidget
     # The "configurable" preset is the one that reads the "extensions" config; the
-    # widget's default ("default") is the package's legacy preset.
-    return widget_class(config=BODY_EDITOR_CONFIG, preset="configurable")
+    # widget's own default ("default") is the package's legacy, fixed-toolbar preset.
+    return widget_class(attrs=attrs, config=BODY_EDITOR_CONFIG, preset="configurable")

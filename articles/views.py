@@ -9,7 +9,7 @@ from django.db import connection
 from django.db.models import F, Prefetch, Q, Window
 from django.db.models.functions import RowNumber
 from django.http import Http404, HttpResponse, JsonResponse
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
@@ -25,7 +25,7 @@ from taggit.models import Tag
 
 from accounts import throttle
 
-from . import comments, viewcount
+from . import comments, viewcount, workflow
 from .comments import CommentForm, comments_context
 from .models import (
     Article,
@@ -115,11 +115,18 @@ class ArticleDetailView(DetailView):
                     "gallery_items",
                     queryset=GalleryItem.objects.select_related("photo__photographer"),
                 ),
+                "notes",
             )
         )
 
     def get(self, request, *args, **kwargs):
-        page = self.cached_page(request, kwargs["slug"])
+        preview = self.preview_article(request, kwargs["slug"])
+        if preview is not None:
+            return self.render_preview(preview)
+        try:
+            page = self.cached_page(request, kwargs["slug"])
+        except Http404:
+            return self.taken_down(request, kwargs["slug"])
         # A messages cookie means a notice to show: not the shared anonymous rendering.
         if request.user.is_authenticated or "messages" in request.COOKIES:
             html = fill_personal_parts(page, request)
@@ -130,6 +137,55 @@ class ArticleDetailView(DetailView):
         else:
             total = viewcount.current_total(page["id"])
         return respond_with_count(html, page, total)
+
+    def preview_article(self, request, slug):
+        """The unpublished article a signed preview link (?pratinjau=) or a staff member
+        allowed to see it asks for; None for everyone else."""
+        token = request.GET.get("pratinjau")
+        if token is not None:
+            article = workflow.article_for_preview(token)
+            return article if article is not None and article.slug == slug else None
+        user = request.user
+        if not (user.is_authenticated and user.is_staff):
+            return None
+        article = Article.objects.filter(slug=slug).first()
+        if article is None or article.is_published():
+            return None
+        if workflow.can_publish(user) or article.author_id == user.pk:
+            return article
+        return None
+
+    def render_preview(self, article):
+        """The article as it will look, marked as a preview, never cached or counted."""
+        self.object = (
+            self.get_queryset()
+            .model.objects.select_related("category", "author", "featured_photo__photographer")
+            .get(pk=article.pk)
+        )
+        context = self.get_context_data(object=self.object, preview=True)
+        html = render_to_string(self.get_template_names(), context, self.request)
+        html = html.replace(VIEW_COUNT_MARKER, number_format(self.object.view_count), 1)
+        return HttpResponse(
+            html,
+            headers={"Cache-Control": "private, no-store", "X-Robots-Tag": "noindex, nofollow"},
+        )
+
+    def taken_down(self, request, slug):
+        """A withdrawn article answers with a public notice and its reason, not a 404."""
+        article = (
+            Article.objects.filter(slug=slug, status=Article.Status.UNPUBLISHED)
+            .exclude(published_at=None)
+            .first()
+        )
+        if article is None:
+            raise Http404
+        withdrawn = article.transitions.filter(to_status=Article.Status.UNPUBLISHED).first()
+        return render(
+            request,
+            "articles/article_taken_down.html",
+            {"article": article, "withdrawn_at": withdrawn.at if withdrawn else None},
+            status=410,
+        )
 
     @classmethod
     def cached_page(cls, request, slug):

@@ -62,7 +62,9 @@ def restore_revision(*, article, revision, by) -> None:
         setattr(article, field, revision.data.get(field))
     article.save()
     article.tags.set(revision.data.get("tags", []))
-    record_revision(article=article, by=by, note=_("Restored from revision #%(n)s") % {"n": revision.pk})
+    record_revision(
+        article=article, by=by, note=_("Restored from revision #%(n)s") % {"n": revision.pk}
+    )
 
 
 def diff(old: dict, new: dict) -> list[dict]:
@@ -76,7 +78,9 @@ def diff(old: dict, new: dict) -> list[dict]:
         after_text = "\n".join(after) if isinstance(after, list) else str(after or "")
         split = before_text.replace("</p>", "</p>\n").splitlines()
         lines = list(
-            difflib.unified_diff(split, after_text.replace("</p>", "</p>\n").splitlines(), lineterm="", n=1)
+            difflib.unified_diff(
+                split, after_text.replace("</p>", "</p>\n").splitlines(), lineterm="", n=1
+            )
         )[2:]
         changes.append({"field": field, "lines": lines})
     return changes

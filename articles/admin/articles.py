@@ -112,6 +112,10 @@ class ArticleAdmin(admin.ModelAdmin):
         "published_at",
     )
     actions = ("publish_selected", "unpublish_selected")
+
+    class Media:
+        css = {"all": ("admin/articles/newsroom.css",)}
+
     list_select_related = ("category", "author", "featured_photo")
     search_fields = ("title", "lead", "slug")
     date_hierarchy = "published_at"
