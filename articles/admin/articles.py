@@ -209,6 +209,12 @@ class ArticleAdmin(admin.ModelAdmin):
             fields = (*fields, "published_at", "author", "slug", "takedown_reason")
         return fields
 
+    def get_prepopulated_fields(self, request, obj=None):
+        # The slug is read-only for writers, so there is no field to fill in.
+        if not workflow.can_publish(request.user):
+            return {}
+        return super().get_prepopulated_fields(request, obj)
+
     def get_fieldsets(self, request, obj=None):
         fieldsets = super().get_fieldsets(request, obj)
         if workflow.can_publish(request.user):

@@ -25,6 +25,14 @@ class PhotographerAdmin(admin.ModelAdmin):
     prepopulated_fields = {"slug": ("name",)}
     autocomplete_fields = ("user",)
 
+    def has_change_permission(self, request, obj=None):
+        """Editors and admins edit any credit; a photographer only their own."""
+        if not super().has_change_permission(request, obj):
+            return False
+        if obj is None or request.user.has_perm("articles.publish_article"):
+            return True
+        return request.user.has_perm("articles.add_photographer") or obj.user_id == request.user.pk
+
     def get_queryset(self, request):
         # Meta.ordering does not apply to grouped queries: order explicitly.
         return super().get_queryset(request).annotate(num_photos=Count("photos")).order_by("name")
