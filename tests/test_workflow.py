@@ -181,9 +181,8 @@ def test_editor_sends_back_then_schedules_then_it_goes_live(writer, editor, clie
     )
     Article.objects.filter(pk=article.pk).update(published_at=timezone.now() - timedelta(minutes=1))
     assert client.get(article.get_absolute_url()).status_code == 200
-    assert list(ArticleTransition.objects.order_by("at", "pk").values_list("to_status", flat=True)) == [
-        "draft", "review", "published",
-    ]  # fmt: skip
+    statuses = ArticleTransition.objects.order_by("at", "pk").values_list("to_status", flat=True)
+    assert list(statuses) == ["draft", "review", "published"]
 
 
 def test_editor_bulk_publishes_and_unpublishes(editor):
@@ -230,10 +229,14 @@ def test_photographer_edits_only_their_own_credit():
 def test_every_save_is_a_revision_and_one_can_be_restored(editor):
     article = make_article(title="Judul Pertama", body="<p>Versi satu.</p>")
     client = logged_in(editor)
-    client.post(change_url(article), article_form(article, status="published", body="<p>Versi satu.</p>",
-                                                  title="Judul Pertama"))  # fmt: skip
-    client.post(change_url(article), article_form(article, status="published", title="Judul Kedua",
-                                                  body="<p>Versi dua.</p>"))  # fmt: skip
+    first = article_form(
+        article, status="published", title="Judul Pertama", body="<p>Versi satu.</p>"
+    )
+    second = article_form(
+        article, status="published", title="Judul Kedua", body="<p>Versi dua.</p>"
+    )
+    client.post(change_url(article), first)
+    client.post(change_url(article), second)
     revisions = list(ArticleRevision.objects.order_by("at", "pk"))
     assert [r.data["title"] for r in revisions] == ["Judul Pertama", "Judul Kedua"]
     html = client.get(change_url(article, "revisi")).content.decode()
@@ -284,11 +287,17 @@ def test_signed_preview_links_work_for_anyone_and_expire(writer, client, monkeyp
 
 def test_corrections_show_on_the_article_with_their_date(editor, client):
     article = make_article(title="Angka Bantuan")
+    published = timezone.localtime(article.published_at)
+    form = article_form(
+        article,
+        status="published",
+        published_at_0=published.strftime("%Y-%m-%d"),
+        published_at_1=published.strftime("%H:%M:%S"),
+    )
     response = logged_in(editor).post(
         change_url(article),
         {
-            **article_form(article, status="published", published_at_0=timezone.localtime(article.published_at).strftime("%Y-%m-%d"),
-                           published_at_1=timezone.localtime(article.published_at).strftime("%H:%M:%S")),
+            **form,
             "notes-TOTAL_FORMS": "1",
             "notes-0-kind": "correction",
             "notes-0-text": "Jumlah penerima bantuan yang benar adalah 1.200 orang.",
