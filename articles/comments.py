@@ -7,6 +7,7 @@ from django import forms
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import transaction
+from django.db.models import Count, Q, Window
 from django.utils import timezone
 from django.utils.html import escape, linebreaks, urlize
 from django.utils.safestring import mark_safe
@@ -113,15 +114,18 @@ def post_comment(*, article, user, body: str) -> Comment:
 
 def comments_context(*, article_id, user):
     """What the comment area shows: the newest visible comments and the approved count."""
-    visible = (
+    # One query: the approved count rides along on every row (a window over all the
+    # visible rows, computed before the LIMIT), so no separate COUNT(*) is needed.
+    visible = list(
         Comment.objects.filter(article_id=article_id)
         .visible_to(user)
         .select_related("user")
+        .annotate(approved_total=Window(Count("pk", filter=Q(status=Comment.Status.APPROVED))))
         .order_by("-created_at", "-pk")[:COMMENTS_SHOWN]
     )
     return {
-        "comments": list(visible),
-        "comment_count": Comment.objects.filter(article_id=article_id).approved().count(),
+        "comments": visible,
+        "comment_count": visible[0].approved_total if visible else 0,
         "comments_shown": COMMENTS_SHOWN,
     }
 

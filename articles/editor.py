@@ -16,9 +16,8 @@ them is switched off below), and, from pasted HTML only, `target` on links and
 `data-file` on images; it replaces `rel` on links with its own. tests/test_editor.py
 checks this against the editor's real output.
 
-The reverse is narrower: the editor's schema has no <u>, <s>, <sub>, <sup> or tables,
-so an older body that uses them loses that markup (the text stays) the first time it
-is edited and saved here.
+The reverse is narrower: the editor's schema has no tables, so an older body that uses
+them loses that markup (the text stays) the first time it is edited and saved here.
 
 Assets
 ------
@@ -43,9 +42,14 @@ BODY_EXTENSIONS = {
     "HardBreak": True,
     # <h2>-<h4>: the article title is the page's <h1>.
     "Heading": {"levels": [2, 3, 4]},
-    # <strong>, <em>
+    # <strong>, <em>, <u>, <s>, <sub>, <sup>: all in the sanitizer's allowlist, so older
+    # bodies keep them when edited here.
     "Bold": True,
     "Italic": True,
+    "Underline": True,
+    "Strike": True,
+    "Subscript": True,
+    "Superscript": True,
     # <a href title>. No "open in new window" checkbox, so no target/rel attributes.
     # Autolinked addresses typed without a scheme (www.jatengprov.go.id) get https://.
     # Link schemes are enforced by our sanitizer, not here: Tiptap's own check already

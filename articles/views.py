@@ -35,6 +35,7 @@ from .models import (
     GalleryItem,
     Photographer,
     article_page_cache_key,
+    rank_by_views,
 )
 from .sharing import share_links
 
@@ -362,19 +363,34 @@ POPULAR_CACHE_SECONDS = 60
 
 
 def popular_lists(limit=5):
-    """Most read over each period, from the daily buckets; cached for a minute."""
+    """Most read over each period, from the daily buckets; cached for a minute.
+
+    One ranking query per period, then one query for all their articles together.
+    """
     key = f"articles:popular:{limit}"
     lists = cache.get(key)
     if lists is None:
+        # Rank a few more than shown: some of the top may have been unpublished since.
+        rankings = {days: rank_by_views(days, limit * 3) for days, _label in POPULAR_PERIODS}
+        everyone = {pk for ranking in rankings.values() for pk in ranking}
+        articles = {
+            a.pk: a
+            for a in Article.objects.published().filter(pk__in=everyone).only("title", "slug")
+        }
         lists = [
             {
                 "days": days,
                 "articles": [
-                    {"title": a.title, "url": a.get_absolute_url(), "views": a.period_views}
-                    for a in Article.objects.popular(days=days).only("title", "slug")[:limit]
-                ],
+                    {
+                        "title": articles[pk].title,
+                        "url": articles[pk].get_absolute_url(),
+                        "views": views,
+                    }
+                    for pk, views in sorted(ranking.items(), key=lambda item: -item[1])
+                    if pk in articles
+                ][:limit],
             }
-            for days, _label in POPULAR_PERIODS
+            for days, ranking in rankings.items()
         ]
         cache.set(key, lists, POPULAR_CACHE_SECONDS)
     labels = dict(POPULAR_PERIODS)

@@ -54,6 +54,8 @@ INSTALLED_APPS = [
     "django.forms",
     "taggit",
     "axes",
+    # The article body's editor; its assets are static files (articles/editor.py).
+    "django_prose_editor",
     "accounts",
     "articles",
 ]

@@ -14,6 +14,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
 from .. import reports, workflow
+from ..editor import body_widget
 from ..models import Article, ArticleNote, GalleryItem
 from .common import TagSuggestWidget, thumbnail
 
@@ -56,7 +57,7 @@ class ArticleAdminForm(forms.ModelForm):
         widgets = {
             "tags": TagSuggestWidget(attrs={"size": 60}),
             "lead": forms.Textarea(attrs={"rows": 3}),
-            "body": forms.Textarea(attrs={"rows": 24, "class": "vLargeTextField"}),
+            "body": body_widget(),
         }
 
 

@@ -8,6 +8,7 @@ from .article import (
     ArticleTransition,
     GalleryItem,
     article_page_cache_key,
+    rank_by_views,
 )
 from .category import NAV_CACHE_KEY, Category
 from .comment import Comment, CommentQuerySet, CommentReport
@@ -36,6 +37,7 @@ __all__ = [
     "article_page_cache_key",
     "credit_line",
     "photo_upload_to",
+    "rank_by_views",
     "save_with_unique_slug",
     "unique_slug",
 ]

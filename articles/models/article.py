@@ -19,6 +19,26 @@ from .photo import Photo, credit_line
 from .slugs import SLUG_MAX_LENGTH, save_with_unique_slug
 
 
+def rank_by_views(days, limit):
+    """{article id: views} of the `limit` most viewed articles over the last `days` days,
+    from the daily buckets' covering index alone (one query)."""
+    from .views import ArticleDailyViews  # defined after Article, which it points to
+
+    since = timezone.localdate() - timedelta(days=days - 1)
+    # Grouped by `article_id + 0`, not the bare column: otherwise SQLite's planner
+    # prefers walking an index already sorted by article, i.e. every row ever counted,
+    # over the day range it needs.
+    ranked = (
+        ArticleDailyViews.objects.filter(day__gte=since)
+        .annotate(candidate=models.F("article_id") + 0)
+        .values("candidate")
+        .annotate(total=models.Sum("views"))
+        .order_by("-total")
+        .values_list("candidate", "total")[:limit]
+    )
+    return dict(ranked)
+
+
 def article_page_cache_key(language, slug):
     return f"articles:page:{language}:{slug}"
 
@@ -43,21 +63,10 @@ class ArticleQuerySet(models.QuerySet):
         fetched, by primary key. (If more than `candidates` minus the number wanted were
         unpublished since, the list comes out shorter.)
         """
-        from .views import ArticleDailyViews  # defined after Article, which it points to
+        return self.with_period_views(rank_by_views(days, candidates))
 
-        since = timezone.localdate() - timedelta(days=days - 1)
-        # Grouped by `article_id + 0`, not the bare column: otherwise SQLite's planner
-        # prefers walking an index already sorted by article, i.e. every row ever counted,
-        # over the day range it needs.
-        ranked = (
-            ArticleDailyViews.objects.filter(day__gte=since)
-            .annotate(candidate=models.F("article_id") + 0)
-            .values("candidate")
-            .annotate(total=models.Sum("views"))
-            .order_by("-total")
-            .values_list("candidate", "total")[:candidates]
-        )
-        totals = dict(ranked)
+    def with_period_views(self, totals):
+        """The published articles among `totals` ({id: views}), most viewed first."""
         if not totals:
             return self.none().annotate(period_views=models.Value(0))
         period_views = models.Case(
