@@ -3,6 +3,7 @@ import random
 from datetime import datetime, time, timedelta
 
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
 from django.core.files.base import ContentFile
 from django.core.management.base import BaseCommand
 from django.db import transaction
@@ -90,7 +91,8 @@ class Command(BaseCommand):
             self.stdout.write(
                 self.style.WARNING(
                     "Demo staff login (shown only this once): "
-                    f"username {DEMO_USERNAME!r}, password {password!r} at /admin/"
+                    f"username {DEMO_USERNAME!r}, password {password!r} at /admin/ "
+                    "(the same password for 'penulis', a writer, and 'editor', an editor)"
                 )
             )
         elif self.verbosity >= 1:
@@ -189,4 +191,15 @@ class Command(BaseCommand):
             display_name="Redaksi Humas",
         )
         self.note(user)
+        # A writer and an editor with the same password, to try the workflow with.
+        for username, name, role in (
+            ("penulis", "Penulis Demo", "Penulis"),
+            ("editor", "Editor Demo", "Editor"),
+        ):
+            if not User.objects.filter(username=username).exists():
+                member = User.objects.create_user(
+                    username=username, password=password, is_staff=True, display_name=name
+                )
+                member.groups.add(*Group.objects.filter(name=role))
+                self.note(member)
         return password
