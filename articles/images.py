@@ -216,7 +216,14 @@ def make_renditions(photo):
                 default_storage.delete(name)
             name = default_storage.save(name, ContentFile(data))
             made.append(
-                {"name": name, "width": size[0], "height": size[1], "format": fmt, "kind": kind}
+                {
+                    "name": name,
+                    "width": size[0],
+                    "height": size[1],
+                    "format": fmt,
+                    "kind": kind,
+                    "bytes": len(data),
+                }
             )
     except Exception:
         delete_files([r["name"] for r in made])

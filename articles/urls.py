@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import feeds, views
 
 app_name = "articles"
 
@@ -12,6 +12,10 @@ urlpatterns = [
     path("komentar/<int:pk>/laporkan/", views.report_comment, name="comment-report"),
     path("populer/", views.PopularView.as_view(), name="popular"),
     path("kategori/<slug:slug>/", views.CategoryArticleListView.as_view(), name="category"),
+    path("kategori/<slug:slug>/feed/", feeds.CategoryFeed(), name="category-feed"),
+    path("kategori/<slug:slug>/feed/atom/", feeds.CategoryAtomFeed(), name="category-feed-atom"),
+    path("feed/", feeds.LatestArticlesFeed(), name="feed"),
+    path("feed/atom/", feeds.LatestArticlesAtomFeed(), name="feed-atom"),
     path("tag/<str:slug>/", views.TagArticleListView.as_view(), name="tag"),
     path(
         "fotografer/<slug:slug>/",

@@ -1,9 +1,12 @@
 from django.conf import settings
 from django.contrib import admin
+from django.contrib.sitemaps.views import sitemap
 from django.http import HttpResponse
 from django.urls import include, path, re_path
+from django.views.decorators.cache import cache_page
 from django.views.static import serve
 
+from articles.sitemaps import SITEMAPS, news_sitemap, robots_txt
 from articles.views import healthz
 
 from . import views
@@ -15,6 +18,14 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("bahasa/<str:code>/", views.switch_language, name="switch-language"),
     path("healthz", healthz, name="healthz"),
+    path(
+        "sitemap.xml",
+        cache_page(300)(sitemap),
+        {"sitemaps": SITEMAPS},
+        name="django.contrib.sitemaps.views.sitemap",
+    ),
+    path("sitemap-news.xml", news_sitemap, name="sitemap-news"),
+    path("robots.txt", robots_txt, name="robots-txt"),
     path("akun/", include("accounts.urls")),
     path("", include("articles.urls")),
 ]
