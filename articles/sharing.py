@@ -30,8 +30,25 @@ def share_links(*, url: str, title: str) -> list[dict]:
             "url": "https://t.me/share/url?" + urlencode({"url": url, "text": title}),
         },
         {
+            "network": "linkedin",
+            "label": "LinkedIn",
+            "url": "https://www.linkedin.com/sharing/share-offsite/?" + urlencode({"url": url}),
+        },
+        {
             "network": "email",
             "label": _("Email"),
             "url": "mailto:?" + urlencode({"subject": title, "body": text}, quote_via=quote),
         },
     ]
+
+
+def json_ld(data) -> str:
+    """JSON for a <script type="application/ld+json"> block: <, > and & are escaped as
+    \\u003c etc., so no title can close the script element (as Django's json_script)."""
+    import json
+
+    from django.utils.safestring import mark_safe
+
+    text = json.dumps(data, ensure_ascii=False)
+    text = text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+    return mark_safe(text)

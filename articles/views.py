@@ -1,19 +1,22 @@
+from datetime import datetime
 from functools import partial
 
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AnonymousUser
 from django.contrib.auth.views import redirect_to_login
 from django.core.cache import cache, caches
 from django.db import connection
-from django.db.models import F, Prefetch, Q, Window
-from django.db.models.functions import RowNumber
+from django.db.models import Count, Exists, F, OuterRef, Q, Window
+from django.db.models.functions import RowNumber, TruncMonth
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import number_format
+from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
@@ -25,10 +28,11 @@ from taggit.models import Tag
 
 from accounts import throttle
 
-from . import comments, viewcount, workflow
+from . import comments, search, viewcount, workflow
 from .comments import CommentForm, comments_context
 from .models import (
     Article,
+    ArticleNote,
     Category,
     Comment,
     CommentReport,
@@ -37,7 +41,7 @@ from .models import (
     article_page_cache_key,
     rank_by_views,
 )
-from .sharing import share_links
+from .sharing import json_ld, share_links
 
 # Stands for the view count in a rendered (and cached) article page until the request's
 # own total replaces it.
@@ -110,13 +114,11 @@ class ArticleDetailView(DetailView):
         return (
             Article.objects.published()
             .select_related("category", "author", "featured_photo__photographer")
-            .prefetch_related(
-                "tags",
-                Prefetch(
-                    "gallery_items",
-                    queryset=GalleryItem.objects.select_related("photo__photographer"),
-                ),
-                "notes",
+            .prefetch_related("tags")
+            # Most articles have no gallery and no corrections: ask first, fetch if so.
+            .annotate(
+                has_gallery=Exists(GalleryItem.objects.filter(article=OuterRef("pk"))),
+                has_notes=Exists(ArticleNote.objects.filter(article=OuterRef("pk"))),
             )
         )
 
@@ -224,6 +226,12 @@ class ArticleDetailView(DetailView):
         if article.featured_photo:
             share_image_url = absolute(self.request, article.featured_photo.share_image["url"])
         context.update(
+            gallery=list(article.gallery_items.select_related("photo__photographer"))
+            if getattr(article, "has_gallery", True)
+            else [],
+            notes=list(article.notes.all()) if getattr(article, "has_notes", True) else [],
+            json_ld=json_ld(news_article_data(article, absolute_url, share_image_url)),
+            related=related_articles(article),
             share_image_url=share_image_url,
             absolute_url=absolute_url,
             share_links=share_links(url=absolute_url, title=article.title),
@@ -233,6 +241,44 @@ class ArticleDetailView(DetailView):
             page_path=article.get_absolute_url(),
         )
         return context
+
+
+def news_article_data(article, url, image_url):
+    """schema.org NewsArticle for search engines."""
+    data = {
+        "@context": "https://schema.org",
+        "@type": "NewsArticle",
+        "headline": article.title[:110],
+        "url": url,
+        "mainEntityOfPage": url,
+        "datePublished": article.published_at.isoformat() if article.published_at else None,
+        "dateModified": article.updated_at.isoformat(),
+        "articleSection": article.category.name,
+        "publisher": {"@type": "Organization", "name": settings.SITE_NAME},
+        "author": {
+            "@type": "Person" if article.author else "Organization",
+            "name": str(article.author.public_name) if article.author else settings.SITE_NAME,
+        },
+    }
+    if article.lead:
+        data["description"] = article.lead
+    if image_url:
+        data["image"] = [image_url]
+    return data
+
+
+def related_articles(article, limit=4):
+    """Published articles sharing the most tags with this one, then its category's newest."""
+    tag_ids = [tag.pk for tag in article.tags.all()]
+    related = list(
+        Article.objects.published()
+        .exclude(pk=article.pk)
+        .filter(Q(tags__in=tag_ids) | Q(category=article.category_id))
+        .annotate(shared=Count("tags", filter=Q(tags__in=tag_ids), distinct=True))
+        .for_cards()
+        .order_by("-shared", "-published_at")[:limit]
+    )
+    return related
 
 
 def absolute(request, url):
@@ -395,6 +441,91 @@ def popular_lists(limit=5):
         cache.set(key, lists, POPULAR_CACHE_SECONDS)
     labels = dict(POPULAR_PERIODS)
     return [{**item, "label": labels[item["days"]]} for item in lists]
+
+
+class SearchView(TolerantPaginationMixin, ListView):
+    """/cari/?q=: never a 500, whatever is typed; an empty query asks for words."""
+
+    template_name = "articles/search.html"
+    context_object_name = "articles"
+    paginate_by = 10
+
+    def get_queryset(self):
+        self.query = search.clean_query(self.request.GET.get("q"))
+        return search.search(Article.objects.published().for_cards(), self.query)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(query=self.query, **kwargs)
+        for article in context["articles"]:
+            headline = getattr(article, "headline", None)
+            article.excerpt = (
+                mark_safe(clean_headline(headline))
+                if headline
+                else search.highlight(article.lead or article.title, self.query)
+            )
+        return context
+
+
+def clean_headline(headline):
+    """PostgreSQL's headline is the stored lead (plain text) with <mark> added: escape it,
+    then let only our own <mark> tags through."""
+    return escape(headline).replace("&lt;mark&gt;", "<mark>").replace("&lt;/mark&gt;", "</mark>")
+
+
+class ArchiveIndexView(TemplateView):
+    """/arsip/: every month with published articles, newest first, with its count."""
+
+    template_name = "articles/archive_index.html"
+
+    def get_context_data(self, **kwargs):
+        months = (
+            Article.objects.published()
+            .annotate(month=TruncMonth("published_at"))
+            .values("month")
+            .annotate(count=Count("pk"))
+            .order_by("-month")
+        )
+        return super().get_context_data(months=months, **kwargs)
+
+
+class ArchiveMonthView(TolerantPaginationMixin, ListView):
+    """/arsip/<yyyy>/<mm>/: a month's articles, by the month in WIB."""
+
+    template_name = "articles/archive_month.html"
+    context_object_name = "articles"
+
+    def get_queryset(self):
+        year, month = self.kwargs["year"], self.kwargs["month"]
+        if not (1 <= month <= 12 and 2000 <= year <= 2100):
+            raise Http404
+        start = timezone.make_aware(datetime(year, month, 1))
+        end = timezone.make_aware(datetime(year + month // 12, month % 12 + 1, 1))
+        self.month = start
+        return (
+            Article.objects.published()
+            .filter(published_at__gte=start, published_at__lt=end)
+            .for_cards()
+            .latest_first()
+        )
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(month=self.month, **kwargs)
+
+
+class AuthorArticleListView(TolerantPaginationMixin, ListView):
+    """A staff writer's published articles."""
+
+    template_name = "articles/author_article_list.html"
+    context_object_name = "articles"
+
+    def get_queryset(self):
+        self.author = get_object_or_404(
+            get_user_model(), username=self.kwargs["username"], is_staff=True
+        )
+        return Article.objects.published().filter(author=self.author).for_cards().latest_first()
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(author=self.author, **kwargs)
 
 
 class PopularView(TemplateView):

@@ -1,0 +1,72 @@
+"""Search: PostgreSQL full-text search when the database is PostgreSQL, a plain
+word-by-word match elsewhere (SQLite), both with highlighted excerpts."""
+
+import re
+
+from django.db import connection
+from django.db.models import Q
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
+
+from accounts.text import clean_text
+
+MAX_QUERY_LENGTH = 100
+MAX_TERMS = 8
+# PostgreSQL ships an Indonesian snowball stemmer ("indonesian" configuration): "pembangunan"
+# finds "membangun" and "dibangun".
+SEARCH_CONFIG = "indonesian"
+
+
+def clean_query(raw) -> str:
+    return clean_text(str(raw or ""))[:MAX_QUERY_LENGTH]
+
+
+def terms(query) -> list[str]:
+    words = re.findall(r"\w+", query, flags=re.UNICODE)
+    return [w for w in words if len(w) > 1][:MAX_TERMS]
+
+
+def search(queryset, query):
+    """Published articles matching `query`, best first, each with `.excerpt` HTML."""
+    words = terms(query)
+    if not words:
+        return queryset.none()
+    if connection.vendor == "postgresql":
+        from django.contrib.postgres.search import (
+            SearchHeadline,
+            SearchQuery,
+            SearchRank,
+            SearchVector,
+        )
+
+        vector = (
+            SearchVector("title", weight="A", config=SEARCH_CONFIG)
+            + SearchVector("lead", weight="B", config=SEARCH_CONFIG)
+            + SearchVector("body", weight="C", config=SEARCH_CONFIG)
+        )
+        search_query = SearchQuery(" ".join(words), config=SEARCH_CONFIG, search_type="plain")
+        return (
+            queryset.annotate(search=vector, rank=SearchRank(vector, search_query))
+            .filter(search=search_query)
+            .annotate(
+                headline=SearchHeadline(
+                    "lead", search_query, config=SEARCH_CONFIG,
+                    start_sel="<mark>", stop_sel="</mark>", max_words=35, min_words=15,
+                )
+            )
+            .order_by("-rank", "-published_at")
+        )  # fmt: skip
+    condition = Q()
+    for word in words:
+        condition &= Q(title__icontains=word) | Q(lead__icontains=word) | Q(body__icontains=word)
+    return queryset.filter(condition).order_by("-published_at", "-pk")
+
+
+def highlight(text, query) -> str:
+    """`text` escaped, with the query's words marked; for the SQLite fallback."""
+    words = terms(query)
+    html = escape(text)
+    if not words:
+        return html
+    pattern = re.compile("(" + "|".join(re.escape(escape(w)) for w in words) + ")", re.IGNORECASE)
+    return mark_safe(pattern.sub(r"<mark>\1</mark>", html))
