@@ -70,3 +70,21 @@ def highlight(text, query) -> str:
         return html
     pattern = re.compile("(" + "|".join(re.escape(escape(w)) for w in words) + ")", re.IGNORECASE)
     return mark_safe(pattern.sub(r"<mark>\1</mark>", html))
+
+
+def excerpt(article, query, width=220) -> str:
+    """A piece of the lead or body around the first word found, highlighted."""
+    from django.utils.html import strip_tags
+
+    words = terms(query)
+    texts = [t for t in (article.lead, strip_tags(article.body)) if t]
+    for text in texts:
+        lowered = text.lower()
+        found = [lowered.find(w.lower()) for w in words if w.lower() in lowered]
+        if found:
+            start = max(0, min(found) - width // 3)
+            piece = text[start : start + width]
+            prefix = "… " if start else ""
+            suffix = " …" if start + width < len(text) else ""
+            return mark_safe(prefix + highlight(piece, query) + suffix)
+    return highlight((texts[0] if texts else "")[:width], query)

@@ -458,11 +458,11 @@ class SearchView(TolerantPaginationMixin, ListView):
         context = super().get_context_data(query=self.query, **kwargs)
         for article in context["articles"]:
             headline = getattr(article, "headline", None)
-            article.excerpt = (
-                mark_safe(clean_headline(headline))
-                if headline
-                else search.highlight(article.lead or article.title, self.query)
-            )
+            article.title_html = search.highlight(article.title, self.query)
+            if headline and "<mark>" in headline:
+                article.excerpt = mark_safe(clean_headline(headline))
+            else:
+                article.excerpt = search.excerpt(article, self.query)
         return context
 
 
