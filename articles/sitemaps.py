@@ -7,7 +7,6 @@ from django.contrib.sitemaps import Sitemap
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
-from django.views.decorators.cache import cache_page
 
 from .models import Article, Category
 
@@ -36,7 +35,6 @@ class CategorySitemap(Sitemap):
 SITEMAPS = {"articles": ArticleSitemap, "categories": CategorySitemap}
 
 
-@cache_page(300)
 def news_sitemap(request):
     """Google News: the articles of the last two days."""
     since = timezone.now() - timedelta(days=2)

@@ -154,6 +154,8 @@ VIEW_DEDUP_SECONDS = env.int("VIEW_DEDUP_SECONDS", default=30 * 60)
 VIEW_COUNT_MODE = env("VIEW_COUNT_MODE", default="server")
 # Rendered anonymous article pages are kept this long; counting still runs per request.
 ARTICLE_PAGE_CACHE_SECONDS = env.int("ARTICLE_PAGE_CACHE_SECONDS", default=60)
+# Other anonymous pages (home, listings, feeds, sitemaps): see articles/pagecache.py.
+PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=300)
 if VIEW_COUNTER_BACKEND not in {"db", "redis"}:
     raise ImproperlyConfigured("VIEW_COUNTER_BACKEND must be 'db' or 'redis'.")
 if env("COMMENT_MODERATION", default="pre") not in {"pre", "trusted"}:

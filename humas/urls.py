@@ -3,9 +3,9 @@ from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
 from django.http import HttpResponse
 from django.urls import include, path, re_path
-from django.views.decorators.cache import cache_page
 from django.views.static import serve
 
+from articles.pagecache import public_page
 from articles.sitemaps import SITEMAPS, news_sitemap, robots_txt
 from articles.views import healthz
 
@@ -20,11 +20,11 @@ urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path(
         "sitemap.xml",
-        cache_page(300)(sitemap),
+        public_page(sitemap),
         {"sitemaps": SITEMAPS},
         name="django.contrib.sitemaps.views.sitemap",
     ),
-    path("sitemap-news.xml", news_sitemap, name="sitemap-news"),
+    path("sitemap-news.xml", public_page(news_sitemap), name="sitemap-news"),
     path("robots.txt", robots_txt, name="robots-txt"),
     path("akun/", include("accounts.urls")),
     path("", include("articles.urls")),

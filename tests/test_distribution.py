@@ -18,7 +18,10 @@ NEWS = "{http://www.google.com/schemas/sitemap-news/0.9}"
 def articles():
     category = make_category(name="Kesehatan")
     live = make_article(
-        title='Imunisasi "Serentak" & <Gratis>', category=category, featured_photo=make_photo()
+        title='Imunisasi "Serentak" & <Gratis>',
+        category=category,
+        featured_photo=make_photo(),
+        published_at=timezone.now() - timedelta(hours=1),
     )
     hidden = [
         make_article(title="Draf Tersembunyi", category=category, status="draft"),
@@ -74,7 +77,7 @@ def test_sitemap_lists_published_articles_and_categories(client, articles):
 
 
 def test_news_sitemap_has_the_last_two_days_only(client, articles):
-    live, hidden = articles
+    live, _hidden = articles
     old = make_article(title="Berita Minggu Lalu", published_at=timezone.now() - timedelta(days=7))
     root = ElementTree.fromstring(client.get("/sitemap-news.xml").content)
     entries = root.findall(f"{SITEMAP}url")
