@@ -2,7 +2,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.utils.functional import SimpleLazyObject
 
-from .models import NAV_CACHE_KEY, Category
+from .models import NAV_CACHE_KEY, Category, SiteSettings
 
 
 def nav_categories():
@@ -17,6 +17,6 @@ def nav_categories():
 def site(request):
     return {
         "SITE_NAME": settings.SITE_NAME,
-        "SOCIAL_LINKS": settings.SOCIAL_LINKS,
+        "SITE": SimpleLazyObject(SiteSettings.current),
         "nav_categories": SimpleLazyObject(nav_categories),
     }

@@ -94,6 +94,9 @@ TEMPLATES = [
     },
 ]
 
+# URL fields typed without a scheme get https:// (Django 6's default, opted into now).
+FORMS_URLFIELD_ASSUME_HTTPS = True
+
 # Widgets render with the same template dirs as pages, so templates/ can hold them too.
 FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 
@@ -264,8 +267,8 @@ AXES_VERBOSE = False
 COMMENT_MODERATION = env("COMMENT_MODERATION", default="pre")
 COMMENT_MAX_LINKS = env.int("COMMENT_MAX_LINKS", default=2)
 
-# The site itself: name and the "Follow Us" links. Site admins will edit the links in the
-# admin (a later issue); until then they come from here.
+# The site itself: name, and the "Follow Us" links used until a site admin sets them in
+# the admin (Site settings).
 SITE_NAME = env("SITE_NAME", default="Humas Provinsi Jawa Tengah")
 # The public address, e.g. https://humas.example.go.id: canonical and share links use
 # it. Unset, they use the address of the request.

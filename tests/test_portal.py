@@ -144,3 +144,26 @@ def test_every_page_works_in_english_too(client, url):
     make_article(title="Berita")
     client.cookies["django_language"] = "en"
     assert client.get(url).status_code == 200
+
+
+def test_site_admins_set_the_follow_us_links_and_contact(admin_client, client):
+    html = client.get("/").content.decode()
+    assert "https://www.instagram.com/humasjateng" in html  # the defaults
+    response = admin_client.get("/admin/articles/sitesettings/")
+    assert response.status_code == 302
+    response = admin_client.post(
+        "/admin/articles/sitesettings/1/change/",
+        {"instagram": "https://www.instagram.com/humas.baru", "facebook": "", "x": "",
+         "youtube": "", "tiktok": "https://www.tiktok.com/@humas.baru",
+         "address": "Jl. Baru 1, Semarang", "phone": "024-1", "email": "humas@jatengprov.go.id"},
+    )  # fmt: skip
+    assert response.status_code == 302
+    html = client.get("/akun/masuk/").content.decode()
+    assert "https://www.instagram.com/humas.baru" in html
+    assert "https://www.tiktok.com/@humas.baru" in html
+    assert "Jl. Baru 1, Semarang" in html and "humas@jatengprov.go.id" in html
+    bad = admin_client.post(
+        "/admin/articles/sitesettings/1/change/",
+        {"instagram": "javascript:alert(1)", "address": ""},
+    )
+    assert bad.status_code == 200  # refused: not a web address

@@ -1,12 +1,11 @@
 from django.contrib import admin
+from django.shortcuts import redirect
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from taggit.forms import TagWidget
 from taggit.models import Tag
 
-from ..models import (
-    Category,
-)
+from ..models import Category, SiteSettings
 
 THUMBNAIL_WIDTH = 80
 
@@ -56,3 +55,24 @@ class CategoryAdmin(admin.ModelAdmin):
     @admin.display(description=_("articles"))
     def article_count(self, obj):
         return obj.articles.count()
+
+
+@admin.register(SiteSettings)
+class SiteSettingsAdmin(admin.ModelAdmin):
+    """One row: the "Follow Us" links and the footer's contact details."""
+
+    fieldsets = (
+        ("Follow Us", {"fields": ("instagram", "facebook", "x", "youtube", "tiktok")}),
+        (_("Contact"), {"fields": ("address", "phone", "email")}),
+    )
+
+    def has_add_permission(self, request):
+        return super().has_add_permission(request) and not SiteSettings.objects.exists()
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def changelist_view(self, request, extra_context=None):
+        # Straight to the one row (made with the defaults the first time).
+        settings_row, _created = SiteSettings.objects.get_or_create(pk=1)
+        return redirect("admin:articles_sitesettings_change", settings_row.pk)

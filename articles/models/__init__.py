@@ -13,6 +13,7 @@ from .article import (
 from .category import NAV_CACHE_KEY, Category
 from .comment import Comment, CommentQuerySet, CommentReport
 from .photo import Photo, Photographer, credit_line, photo_upload_to
+from .site import SiteSettings
 from .slugs import SLUG_MAX_LENGTH, save_with_unique_slug, unique_slug
 from .views import ArticleDailyViews, ViewFlush, ViewMark
 
@@ -32,6 +33,7 @@ __all__ = [
     "GalleryItem",
     "Photo",
     "Photographer",
+    "SiteSettings",
     "ViewFlush",
     "ViewMark",
     "article_page_cache_key",
