@@ -94,9 +94,6 @@ TEMPLATES = [
     },
 ]
 
-# URL fields typed without a scheme get https:// (Django 6's default, opted into now).
-FORMS_URLFIELD_ASSUME_HTTPS = True
-
 # Widgets render with the same template dirs as pages, so templates/ can hold them too.
 FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 

@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.db import models
 from django.shortcuts import redirect
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
@@ -65,6 +66,11 @@ class SiteSettingsAdmin(admin.ModelAdmin):
         ("Follow Us", {"fields": ("instagram", "facebook", "x", "youtube", "tiktok")}),
         (_("Contact"), {"fields": ("address", "phone", "email")}),
     )
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if isinstance(db_field, models.URLField):
+            kwargs["assume_scheme"] = "https"  # "instagram.com/humas" means https
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
 
     def has_add_permission(self, request):
         return super().has_add_permission(request) and not SiteSettings.objects.exists()
