@@ -95,7 +95,11 @@ def run_backend(name, env, cookie_file, args, tmp):
             ("trivial view", f"{base}/bench/trivial/", None),
             ("article, anonymous readers", f"{base}/berita/{SLUG}/", None),
             ("article, logged-in readers", f"{base}/berita/{SLUG}/", cookie_file),
+            ("home, anonymous", f"{base}/", None),
+            ("category, anonymous", f"{base}/kategori/pemerintahan/", None),
         ]
+        if name.startswith("redis"):
+            plans = plans[:3]  # the listing pages do not depend on the counter
         for label, url, cookies in plans:
             wrk(url, seconds=args.warmup, connections=args.connections, cookies=cookies)
             result = wrk(
@@ -107,6 +111,33 @@ def run_backend(name, env, cookie_file, args, tmp):
     for row in rows:
         row[2]["ratio"] = row[2]["rps"] / trivial
     return rows
+
+
+QUERY_COUNT_SCRIPT = """
+from django.core.cache import caches
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from articles.models import Article
+pages = [("home", "/"), ("article", "/berita/%s/"), ("category", "/kategori/pemerintahan/"),
+         ("tag", "/tag/" + Article.objects.get(slug="%s").tags.first().slug + "/"),
+         ("most read", "/populer/"), ("search", "/cari/?q=jembatan"), ("archive", "/arsip/")]
+client = Client(HTTP_HOST="localhost", HTTP_USER_AGENT="Mozilla/5.0 (X11; Linux) Firefox/121.0")
+for name, url in pages:
+    for cache in ("default", "pages"):
+        caches[cache].clear()
+    with CaptureQueriesContext(connection) as cold:
+        client.get(url)
+    with CaptureQueriesContext(connection) as warm:
+        client.get(url)
+    cold_n, warm_n = len(cold.captured_queries), len(warm.captured_queries)
+    print(f"{name:<10} {url:<50.50} cold {cold_n:>2}  warm {warm_n:>2}")
+"""
+
+
+def query_counts(env):
+    out = manage(env, "shell", "-c", QUERY_COUNT_SCRIPT % (SLUG, SLUG)).stdout
+    return [line for line in out.splitlines() if " cold " in line]
 
 
 def start_redis(tmp):
@@ -139,6 +170,7 @@ def main():
         tmp = Path(tmpdir)
         (tmp / "db").mkdir()
         env, cookies = prepare(tmp / "db", args.readers)
+        counts = query_counts(env)
         rows += run_backend("db (SQLite)", env, cookies, args, tmp)
         redis_url, redis_process = start_redis(tmp)
         if redis_url:
@@ -168,6 +200,9 @@ def main():
             f"{backend:<13} {label:<28} {r['rps']:>8.0f} {r['p50']:>7.2f} {r['p99']:>7.2f} "
             f"{r['errors']:>6} {r['ratio']:>6.2f}"
         )
+    print("\nSQL queries per page (anonymous; cold: empty caches, warm: the next request):")
+    for line in counts:
+        print("  " + line)
 
 
 if __name__ == "__main__":
