@@ -1,5 +1,11 @@
+from importlib import import_module
+
 import pytest
+from django.contrib.auth.models import Group
 from django.core.cache import caches
+from django.core.management.sql import emit_post_migrate_signal
+from django.db import DEFAULT_DB_ALIAS, connection
+from django.db.migrations.loader import MigrationLoader
 
 
 @pytest.fixture(autouse=True)
@@ -30,3 +36,29 @@ def _fresh_view_counter():
     viewcount.backend.cache_clear()
     yield
     viewcount.backend.cache_clear()
+
+
+ROLE_MIGRATION = ("articles", "0006_roles")
+
+
+@pytest.fixture
+def roles():
+    """The "Penulis" and "Editor" groups, as the data migration makes them.
+
+    A transactional test empties every table when it ends, and rows made by data
+    migrations, such as these groups, do not come back: after another live_server test
+    (the reader's journey, say) they are gone. `serialized_rollback` would restore them,
+    but loading its snapshot collides with the content types that such a flush
+    re-creates (UNIQUE constraint failed: django_content_type). So put the database
+    back the way `migrate` leaves it: content types and permissions through the
+    post_migrate signal (a flush by a serialized_rollback test skips it, leaving none),
+    then the groups through the migration's own forward step, which is written to be
+    re-run, with the historical models it was written for.
+    """
+    names = ("Penulis", "Editor", "Fotografer", "Admin")
+    if Group.objects.filter(name__in=names).count() < len(names):
+        emit_post_migrate_signal(verbosity=0, interactive=False, db=DEFAULT_DB_ALIAS)
+        state = MigrationLoader(connection).project_state(ROLE_MIGRATION)
+        migration = import_module(f"{ROLE_MIGRATION[0]}.migrations.{ROLE_MIGRATION[1]}")
+        migration.create_roles(state.apps, None)
+    return {name: Group.objects.get(name=name) for name in names}

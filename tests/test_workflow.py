@@ -13,7 +13,7 @@ from articles.models import Article, ArticleNote, ArticleRevision, ArticleTransi
 from .factories import make_article, make_category, make_photographer, make_user
 from .test_admin import gallery_management
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("roles")]
 
 
 def staff(role, **fields):
