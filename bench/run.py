@@ -57,6 +57,20 @@ def wrk(url, *, seconds, connections, cookies=None, offset=0):
     }
 
 
+def check_logged_in(base, cookie_file):
+    """The logged-in scenario must really be logged in: its readers see their profile link."""
+    import urllib.request
+
+    cookie = cookie_file.read_text().splitlines()[0]
+    request = urllib.request.Request(
+        f"{base}/berita/{SLUG}/", headers={"Cookie": cookie, "User-Agent": "Mozilla/5.0 Firefox"}
+    )
+    with urllib.request.urlopen(request, timeout=10) as response:
+        page = response.read().decode()
+    if 'href="/akun/profil/"' not in page:
+        sys.exit("the benchmark's session cookies do not log readers in")
+
+
 def prepare(tmp, readers, **extra):
     env = site_env(tmp, BEHIND_PROXY="true", BENCHMARK_VIEW="true", **extra)
     manage(env, "migrate", "--noinput", "-v0")
@@ -79,7 +93,7 @@ def prepare(tmp, readers, **extra):
         "for user in User.objects.filter(username__startswith='pembaca'):\n"
         "    s = Store()\n"
         "    s['_auth_user_id'] = str(user.pk)\n"
-        "    s['_auth_user_backend'] = 'django.contrib.auth.backends.ModelBackend'\n"
+        "    s['_auth_user_backend'] = settings.AUTHENTICATION_BACKENDS[-1]\n"
         "    s['_auth_user_hash'] = user.get_session_auth_hash()\n"
         "    s.create()\n"
         "    lines.append(f'{settings.SESSION_COOKIE_NAME}={s.session_key}')\n"
@@ -91,6 +105,7 @@ def prepare(tmp, readers, **extra):
 def run_backend(name, env, cookie_file, args, tmp):
     rows = []
     with gunicorn(env, workers=2, log_path=tmp / f"gunicorn-{name}.log") as base:
+        check_logged_in(base, cookie_file)
         plans = [
             ("trivial view", f"{base}/bench/trivial/", None),
             ("article, anonymous readers", f"{base}/berita/{SLUG}/", None),
