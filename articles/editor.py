@@ -68,7 +68,9 @@ BODY_EXTENSIONS = {
     # <figure><img src alt><figcaption>…</figcaption></figure>, or a bare <img> once
     # the caption is removed. The image URL is typed in a dialog (an uploaded photo's
     # /media/ URL); Figure needs Image and Caption listed explicitly.
-    "Figure": True,
+    # "Browse..." in the figure dialog opens the photo library's picker, which fills in
+    # the photo's address, alt text and caption with its credit line.
+    "Figure": {"pickerUrl": "/admin/articles/photo/pilih/"},
     "Image": True,
     "Caption": True,
 }

@@ -403,3 +403,27 @@ def test_the_publishing_rule_holds_outside_the_admin_too():
     with pytest.raises(ValidationError) as error:
         article.full_clean()
     assert "teks alternatif" in str(error.value)
+
+
+def test_the_editor_picks_library_photos_with_their_credit(admin_client):
+    from articles.editor import BODY_EXTENSIONS
+
+    assert BODY_EXTENSIONS["Figure"]["pickerUrl"] == "/admin/articles/photo/pilih/"
+    make_photo(caption="Gubernur meninjau", photographer=make_photographer(name="Handy"))
+    make_photo(caption="Pasar murah")
+    response = admin_client.get(
+        "/admin/articles/photo/pilih/", {"CKEditorFuncNum": "3", "q": "gubernur"}
+    )
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert 'data-func-num="3"' in html
+    assert 'data-caption="Gubernur meninjau Foto : Handy (Humas Jateng)"' in html
+    assert 'data-url="/media/renditions/' in html
+    assert "Pasar murah" not in html
+
+
+def test_readers_cannot_open_the_photo_picker(client):
+    from .factories import make_user
+
+    client.force_login(make_user())
+    assert client.get("/admin/articles/photo/pilih/").status_code == 302

@@ -1,6 +1,7 @@
 from django import forms
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied
+from django.core.files.storage import default_storage
 from django.db.models import Count, Q
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
@@ -223,8 +224,52 @@ class PhotoAdmin(admin.ModelAdmin):
                 self.admin_site.admin_view(self.bulk_upload_view),
                 name="articles_photo_bulk_upload",
             ),
+            path(
+                "pilih/",
+                self.admin_site.admin_view(self.picker_view),
+                name="articles_photo_picker",
+            ),
             *super().get_urls(),
         ]
+
+    def picker_view(self, request):
+        """The rich-text editor's "Browse..." window: pick a library photo; the editor
+        gets its address, alt text, and caption with the credit line."""
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        query = request.GET.get("q", "").strip()[:100]
+        photos = Photo.objects.select_related("photographer").order_by("-uploaded_at")
+        if query:
+            photos = photos.filter(
+                Q(caption__icontains=query)
+                | Q(alt_text__icontains=query)
+                | Q(photographer__name__icontains=query)
+            )
+        choices = [
+            {
+                "photo": photo,
+                "url": next(
+                    (
+                        default_storage.url(r["name"])
+                        for r in sorted(photo.renditions, key=lambda r: -r["width"])
+                        if r["format"] == "jpeg" and r["kind"] == "fit" and r["width"] <= 1200
+                    ),
+                    photo.fallback["url"],
+                ),
+                "caption": " ".join(part for part in (photo.caption, photo.credit) if part),
+            }
+            for photo in photos[:60]
+        ]
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": _("Choose a photo"),
+            "choices": choices,
+            "query": query,
+            "func_num": request.GET.get("CKEditorFuncNum", ""),
+            "is_popup": True,
+        }
+        return TemplateResponse(request, "admin/articles/photo/picker.html", context)
 
     def bulk_upload_view(self, request):
         """Upload many photos at once; each file is checked on its own."""
