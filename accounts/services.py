@@ -84,4 +84,7 @@ def verify_email(user) -> None:
 def delete_account(*, user) -> None:
     """Delete the account and its personal data. Comments stay, as from a deleted user
     (Comment.user is SET_NULL); reports the user made go with the account."""
+    from articles.pagecache import content_changed
+
     user.delete()
+    content_changed()  # cached comment lists still carry the name
