@@ -19,9 +19,7 @@ urlpatterns = [
         public_page(views.ArchiveMonthView.as_view()),
         name="archive-month",
     ),
-    path(
-        "penulis/<str:username>/", public_page(views.AuthorArticleListView.as_view()), name="author"
-    ),
+    path("penulis/<int:pk>/", public_page(views.AuthorArticleListView.as_view()), name="author"),
     path(
         "kategori/<slug:slug>/",
         public_page(views.CategoryArticleListView.as_view()),

@@ -513,15 +513,13 @@ class ArchiveMonthView(TolerantPaginationMixin, ListView):
 
 
 class AuthorArticleListView(TolerantPaginationMixin, ListView):
-    """A staff writer's published articles."""
+    """A staff writer's published articles. Addressed by number: login names stay private."""
 
     template_name = "articles/author_article_list.html"
     context_object_name = "articles"
 
     def get_queryset(self):
-        self.author = get_object_or_404(
-            get_user_model(), username=self.kwargs["username"], is_staff=True
-        )
+        self.author = get_object_or_404(get_user_model(), pk=self.kwargs["pk"], is_staff=True)
         return Article.objects.published().filter(author=self.author).for_cards().latest_first()
 
     def get_context_data(self, **kwargs):

@@ -63,17 +63,19 @@ def test_archive_lists_months_and_a_months_articles_in_wib(client):
 
 
 def test_author_page_lists_a_writers_published_articles(client):
-    writer = make_user(username="sri", is_staff=True, display_name="Sri Rahayu")
+    writer = make_user(username="sri_login_rahasia", is_staff=True, display_name="Sri Rahayu")
     article = make_article(author=writer, title="Tulisan Sri")
     make_article(author=writer, status="draft", title="Draf Sri")
-    response = client.get("/penulis/sri/")
+    response = client.get(f"/penulis/{writer.pk}/")
     assert list(response.context["articles"]) == [article]
     assert (
-        'href="/penulis/sri/">Sri Rahayu</a>'
+        f'href="/penulis/{writer.pk}/">Sri Rahayu</a>'
         in client.get(article.get_absolute_url()).content.decode()
     )
-    make_user(username="pembaca")
-    assert client.get("/penulis/pembaca/").status_code == 404  # readers have no author page
+    reader = make_user(username="pembaca")
+    assert client.get(f"/penulis/{reader.pk}/").status_code == 404  # readers have none
+    html = client.get(article.get_absolute_url()).content.decode()
+    assert "sri_login_rahasia" not in html  # the login name stays private
 
 
 def test_article_has_open_graph_twitter_and_news_article_metadata(client):
