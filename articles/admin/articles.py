@@ -37,6 +37,11 @@ class ArticleAdminForm(forms.ModelForm):
         help_text=_("When sending the article back to draft: what should change."),
     )
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "tags" in self.fields:
+            self.fields["tags"].help_text = _("Separate tags with commas.")
+
     class Meta:
         model = Article
         fields = (
