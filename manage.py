@@ -5,9 +5,14 @@ import sys
 
 def main():
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "humas.settings")
+    from django.core.exceptions import ImproperlyConfigured
     from django.core.management import execute_from_command_line
 
-    execute_from_command_line(sys.argv)
+    try:
+        execute_from_command_line(sys.argv)
+    except ImproperlyConfigured as error:
+        # A missing setting (SECRET_KEY with DEBUG off, say) is one line, not a traceback.
+        sys.exit(f"{type(error).__name__}: {error}")
 
 
 if __name__ == "__main__":

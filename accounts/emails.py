@@ -7,12 +7,6 @@ from django.template.loader import render_to_string
 logger = logging.getLogger(__name__)
 
 
-def absolute(request, path):
-    if settings.SITE_URL:
-        return settings.SITE_URL + path
-    return request.build_absolute_uri(path)
-
-
 def send(template, *, to, context) -> bool:
     """Send templates/accounts/email/<template>_subject.txt and _body.txt; never raises.
 

@@ -9,6 +9,8 @@ from django.utils.crypto import get_random_string
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
+from humas.links import absolute_url
+
 from . import emails
 from .tokens import email_verification_token
 
@@ -49,8 +51,8 @@ def register_reader(*, request, email: str, display_name: str, password: str) ->
             to=existing.email,
             context={
                 "user": existing,
-                "login_url": emails.absolute(request, reverse("login")),
-                "reset_url": emails.absolute(request, reverse("password_reset")),
+                "login_url": absolute_url(request, reverse("login")),
+                "reset_url": absolute_url(request, reverse("password_reset")),
             },
         )
 
@@ -63,7 +65,7 @@ def verification_url(request, user) -> str:
             "token": email_verification_token.make_token(user),
         },
     )
-    return emails.absolute(request, path)
+    return absolute_url(request, path)
 
 
 def send_verification(*, request, user) -> bool:

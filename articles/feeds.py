@@ -7,6 +7,8 @@ from django.utils.feedgenerator import Atom1Feed
 from django.utils.html import escape
 from django.utils.translation import gettext as _
 
+from humas.links import absolute_url
+
 from .models import Article, Category
 
 FEED_SIZE = 30
@@ -62,10 +64,7 @@ class LatestArticlesFeed(Feed):
         image = self._share_image(item)
         if image is None:
             return None
-        url = image["url"]
-        if url.startswith(("http://", "https://")):
-            return url
-        return (settings.SITE_URL or f"{self.request_scheme}://{self.request_host}") + url
+        return absolute_url(self.request, image["url"])
 
     def item_enclosure_length(self, item):
         image = self._share_image(item)
@@ -75,7 +74,7 @@ class LatestArticlesFeed(Feed):
         return "image/jpeg"
 
     def __call__(self, request, *args, **kwargs):
-        self.request_scheme, self.request_host = request.scheme, request.get_host()
+        self.request = request
         return super().__call__(request, *args, **kwargs)
 
 

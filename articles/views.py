@@ -27,6 +27,7 @@ from django.views.generic import DetailView, ListView, TemplateView
 from taggit.models import Tag
 
 from accounts import throttle
+from humas.links import absolute_url
 
 from . import comments, search, viewcount, workflow
 from .comments import CommentForm, comments_context
@@ -221,20 +222,20 @@ class ArticleDetailView(DetailView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         article = self.object
-        absolute_url = absolute(self.request, article.get_absolute_url())
+        page_url = absolute_url(self.request, article.get_absolute_url())
         share_image_url = ""
         if article.featured_photo:
-            share_image_url = absolute(self.request, article.featured_photo.share_image["url"])
+            share_image_url = absolute_url(self.request, article.featured_photo.share_image["url"])
         context.update(
             gallery=list(article.gallery_items.select_related("photo__photographer"))
             if getattr(article, "has_gallery", True)
             else [],
             notes=list(article.notes.all()) if getattr(article, "has_notes", True) else [],
-            json_ld=json_ld(news_article_data(article, absolute_url, share_image_url)),
+            json_ld=json_ld(news_article_data(article, page_url, share_image_url)),
             related=related_articles(article),
             share_image_url=share_image_url,
-            absolute_url=absolute_url,
-            share_links=share_links(url=absolute_url, title=article.title),
+            absolute_url=page_url,
+            share_links=share_links(url=page_url, title=article.title),
             view_count_marker=mark_safe(VIEW_COUNT_MARKER),
             view_beacon=settings.VIEW_COUNT_MODE == "beacon",
             popular=popular_lists(),
@@ -279,16 +280,6 @@ def related_articles(article, limit=4):
         .order_by("-shared", "-published_at")[:limit]
     )
     return related
-
-
-def absolute(request, url):
-    """A full address for links that leave the site (shares, previews): SITE_URL when
-    it is set, else the address this request came to; already-full URLs stay."""
-    if url.startswith(("http://", "https://")):
-        return url
-    if settings.SITE_URL:
-        return settings.SITE_URL + url
-    return request.build_absolute_uri(url)
 
 
 PERSONAL_PARTS = {

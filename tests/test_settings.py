@@ -146,3 +146,15 @@ def test_indonesian_catalog_is_complete_and_compiled():
         catalog = gettext.GNUTranslations(mo)
     stale = [msgid for msgid, msgstr in po.items() if catalog.gettext(msgid) != msgstr]
     assert not stale, f"run `make messages`: django.mo is older than django.po for {stale}"
+
+
+def test_manage_py_says_what_to_set_in_one_line():
+    result = run_python(
+        "import runpy, sys; sys.argv = ['manage.py', 'check']; runpy.run_path('manage.py', run_name='__main__')"
+    )
+    assert result.returncode != 0
+    assert "Traceback" not in result.stderr
+    assert result.stderr.strip() == (
+        "ImproperlyConfigured: SECRET_KEY is not set: set the SECRET_KEY environment variable "
+        "(or DEBUG=true for local development)."
+    )

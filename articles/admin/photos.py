@@ -9,7 +9,7 @@ from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
-from .. import images
+from .. import images, workflow
 from ..models import (
     Article,
     Photo,
@@ -30,7 +30,7 @@ class PhotographerAdmin(admin.ModelAdmin):
         """Editors and admins edit any credit; a photographer only their own."""
         if not super().has_change_permission(request, obj):
             return False
-        if obj is None or request.user.has_perm("articles.publish_article"):
+        if obj is None or workflow.can_publish(request.user):
             return True
         return request.user.has_perm("articles.add_photographer") or obj.user_id == request.user.pk
 
