@@ -150,7 +150,8 @@ def test_indonesian_catalog_is_complete_and_compiled():
 
 def test_manage_py_says_what_to_set_in_one_line():
     result = run_python(
-        "import runpy, sys; sys.argv = ['manage.py', 'check']; runpy.run_path('manage.py', run_name='__main__')"
+        "import runpy, sys; sys.argv = ['manage.py', 'check']; "
+        "runpy.run_path('manage.py', run_name='__main__')"
     )
     assert result.returncode != 0
     assert "Traceback" not in result.stderr
