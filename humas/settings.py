@@ -133,7 +133,9 @@ if REDIS_URL:
             "KEY_PREFIX": "humas",
         }
     }
-    SESSION_ENGINE = "django.contrib.sessions.backends.cache"
+    # Sessions are read from Redis and written through to the database, so restarting
+    # Redis logs nobody out (an editor mid-article keeps the session and the CSRF token).
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
     SESSION_ENGINE = "django.contrib.sessions.backends.db"

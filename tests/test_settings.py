@@ -91,7 +91,7 @@ def test_database_url_and_redis_url_are_read_from_the_environment():
         "django.db.backends.postgresql",
         "humas",
         "django.core.cache.backends.redis.RedisCache",
-        "django.contrib.sessions.backends.cache",
+        "django.contrib.sessions.backends.cached_db",
         "django.core.mail.backends.smtp.EmailBackend",
     ]
 
