@@ -199,9 +199,58 @@ STORAGES = {
         )
     },
 }
+# Uploads on an S3-compatible bucket (AWS S3, MinIO, Garage...) when S3_BUCKET is set;
+# see docs/media-storage.md. News photos are public: the bucket's policy makes them
+# readable, not per-object ACLs (which many buckets refuse), and pages link to plain
+# unsigned URLs that browsers and CDNs can cache.
+S3_BUCKET = env("S3_BUCKET", default="")
+if S3_BUCKET:
+    from botocore.config import Config as BotoConfig
+
+    S3_ENDPOINT_URL = env("S3_ENDPOINT_URL", default="").rstrip("/") or None  # None: AWS
+    S3_REGION = env("S3_REGION", default="") or None
+    S3_CUSTOM_DOMAIN = env("S3_CUSTOM_DOMAIN", default="") or None
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": S3_BUCKET,
+            "endpoint_url": S3_ENDPOINT_URL,
+            "region_name": S3_REGION,
+            # Unset: boto3's own search (AWS_* variables, an instance role).
+            "access_key": env("S3_ACCESS_KEY_ID", default="") or None,
+            "secret_key": env("S3_SECRET_ACCESS_KEY", default="") or None,
+            "custom_domain": S3_CUSTOM_DOMAIN,
+            # True for a private bucket: every URL then carries an hour-long signature.
+            "querystring_auth": env.bool("S3_QUERYSTRING_AUTH", default=False),
+            "default_acl": None,
+            "file_overwrite": False,
+            # Names are never reused for another photo, but a rendition is made again
+            # under its own name (articles/images.py), so not "immutable", and a deleted
+            # photo should leave browsers' caches within days.
+            "object_parameters": {"CacheControl": "public, max-age=604800"},
+            "client_config": BotoConfig(
+                # Path-style URLs (endpoint/bucket/key) work on MinIO and Garage without
+                # wildcard DNS; AWS itself wants virtual-hosted ones.
+                s3={"addressing_style": "path" if S3_ENDPOINT_URL else "virtual"},
+                # An unreachable bucket fails well within gunicorn's 30 s worker timeout.
+                connect_timeout=5,
+                retries={"mode": "standard", "max_attempts": 3},
+            ),
+        },
+    }
+    # What the storage's url() produces; nothing of ours builds URLs from MEDIA_URL.
+    if S3_CUSTOM_DOMAIN:
+        MEDIA_URL = f"https://{S3_CUSTOM_DOMAIN}/"
+    elif S3_ENDPOINT_URL:
+        MEDIA_URL = f"{S3_ENDPOINT_URL}/{S3_BUCKET}/"
+    elif S3_REGION in (None, "us-east-1"):
+        MEDIA_URL = f"https://{S3_BUCKET}.s3.amazonaws.com/"
+    else:
+        MEDIA_URL = f"https://{S3_BUCKET}.s3.{S3_REGION}.amazonaws.com/"
 # Serve uploads from Django itself. Only for a single machine without a web server in
-# front (and for `make run`); behind nginx let nginx serve MEDIA_ROOT instead.
-SERVE_MEDIA = env.bool("SERVE_MEDIA", default=DEBUG)
+# front (and for `make run`); behind nginx let nginx serve MEDIA_ROOT instead. Never
+# with S3: nothing is on disk.
+SERVE_MEDIA = env.bool("SERVE_MEDIA", default=DEBUG) and not S3_BUCKET
 # `make bench` only: adds /bench/trivial/, the yardstick view.
 BENCHMARK_VIEW = env.bool("BENCHMARK_VIEW", default=False)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
