@@ -28,6 +28,15 @@ served from /static/django_prose_editor/ by WhiteNoise like the rest of our stat
 files. The widget's `media` renders them, with an import map
 (<script type="importmap">) that maps the editor's module names to those /static/
 URLs; the admin's change form prints it with `{{ media }}`.
+
+Content-Security-Policy
+-----------------------
+An import map cannot be a file, so the policy (humas/settings.py) lets it run only with
+the response's nonce. django-js-asset's `Media` puts a nonce on every tag it renders;
+the article change form (templates/admin/articles/article/change_form.html) hands it
+the request's through the `with_csp_nonce` filter (articles/templatetags/editor.py).
+Tiptap adds one small stylesheet of its own at run time, which cannot carry a nonce;
+the policy allows that stylesheet by its hash.
 """
 
 from django_prose_editor.widgets import AdminProseEditorWidget, ProseEditorWidget

@@ -7,8 +7,10 @@ variables the site runs on SQLite with local-memory caches; DEBUG is off by defa
 import sys
 from datetime import timedelta
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import environ
+from csp.constants import NONCE, NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -63,6 +65,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "humas.middleware.CookieLocaleMiddleware",
@@ -293,6 +296,36 @@ LANGUAGE_COOKIE_SECURE = HTTPS
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "/"
 LOGOUT_REDIRECT_URL = "/"
+
+# Content-Security-Policy (django-csp).
+# Scripts: our own files only, plus inline scripts carrying this response's nonce. The
+# nonce appears in the header only on responses that used it (the admin's article form,
+# for the body editor's import map: templates/admin/articles/article/change_form.html).
+# Public pages have no inline script at all, since the page caches (articles/pagecache.py,
+# ArticleDetailView.cached_page) serve one rendering to many responses, each with a nonce
+# of its own. (The article page's JSON-LD is a data block, which CSP does not govern.)
+# Styles: our own files, plus the one stylesheet the body editor (Tiptap, inside
+# django-prose-editor 0.28.0) adds at run time, allowed by its hash rather than with
+# 'unsafe-inline': it cannot be given a nonce, and tests/test_csp.py recomputes the hash
+# from the installed editor, so an upgrade that changes it fails there. No style="..."
+# attribute of ours remains; the admin's scripts set styles through the DOM, which CSP
+# allows.
+editor_stylesheet = "'sha256-PlumsSlvJ7vvWzjqibGAYKq92O3y/4JTxWWsWJvyUYA='"
+# Photos come from this site, or from the media host when MEDIA_URL is absolute (S3).
+media_url = urlsplit(MEDIA_URL)
+media_origin = f"{media_url.scheme}://{media_url.netloc}" if media_url.scheme else media_url.netloc
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE],
+        "style-src": [SELF, editor_stylesheet],
+        "img-src": [SELF, "data:", *([media_origin] if media_origin else [])],
+        "object-src": [NONE],
+        "base-uri": [NONE],
+        "frame-ancestors": [NONE],
+        "form-action": [SELF],
+    },
+}
 
 AUTHENTICATION_BACKENDS = [
     # First: refuses locked-out username + address pairs before any password check.

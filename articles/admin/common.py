@@ -17,7 +17,7 @@ def thumbnail(photo, width=THUMBNAIL_WIDTH):
         return "—"
     height = round(photo.height * width / photo.width)
     return format_html(
-        '<img src="{}" alt="{}" width="{}" height="{}" loading="lazy" style="object-fit:cover">',
+        '<img src="{}" alt="{}" width="{}" height="{}" loading="lazy" class="photo-thumbnail">',
         photo.fallback["url"],
         photo.alt_text,
         width,
