@@ -214,7 +214,7 @@ def make_renditions(photo):
             name = f"renditions/{stem}/{kind}-{size[0]}x{size[1]}-{focus}.{ext}"
             if default_storage.exists(name):
                 default_storage.delete(name)
-            name = default_storage.save(name, ContentFile(data))
+            name = store(name, ContentFile(data))
             made.append(
                 {
                     "name": name,
@@ -225,7 +225,7 @@ def make_renditions(photo):
                     "bytes": len(data),
                 }
             )
-    except Exception:
+    except BaseException:  # SystemExit too: gunicorn's timeout ends a worker with one
         delete_files([r["name"] for r in made])
         raise
     old = [r["name"] for r in photo.renditions if r["name"] not in {m["name"] for m in made}]
@@ -255,6 +255,16 @@ def working_copy(photo, longest=WORKING_COPY_SIZE):
     return ContentFile(buffer.getvalue(), name="working-copy")
 
 
+def store(name, content):
+    """Save `content` under `name` and return the name stored. A failed save (a full
+    disk) leaves no partial file behind: the storage writes in place."""
+    try:
+        return default_storage.save(name, content)
+    except BaseException:
+        delete_files([name])
+        raise
+
+
 def delete_files(names):
     for name in names:
         try:
@@ -267,7 +277,11 @@ def save_photo(*, photo, upload: CleanImage | None = None, regenerate=False):
     """Store a photo's row, normalized file and renditions together, or none of them.
 
     `upload` is a new image from clean_upload(); `regenerate` remakes the renditions
-    (after the focal point moved). Files written before a failure are removed.
+    (after the focal point moved). Files written before a failure are removed; the
+    failure (OSError for a full disk) goes up to the caller.
+
+    Files are written first and the row last. A worker killed in between (SIGKILL, out
+    of memory) cannot remove its files: `manage.py clean_orphan_media` sweeps them.
     """
     from django.db import transaction
 
@@ -276,7 +290,10 @@ def save_photo(*, photo, upload: CleanImage | None = None, regenerate=False):
         with transaction.atomic():
             if upload is not None:
                 old_image = photo.image.name if photo.pk else None
-                photo.image.save(upload.content.name, upload.content, save=False)
+                # Named here rather than by photo.image.save(), so that a save that
+                # fails half-way can remove its partial file (see store()).
+                name = photo.image.field.generate_filename(photo, upload.content.name)
+                photo.image = store(name, upload.content)
                 written.append(photo.image.name)
                 photo.width, photo.height = upload.width, upload.height
                 if photo.taken_at is None:
@@ -287,7 +304,7 @@ def save_photo(*, photo, upload: CleanImage | None = None, regenerate=False):
                 stale += make_renditions(photo)
                 written += [r["name"] for r in photo.renditions]
             photo.save()
-    except Exception:
+    except BaseException:  # SystemExit too: gunicorn's timeout ends a worker with one
         delete_files(written)
         raise
     transaction.on_commit(lambda: delete_files(stale))

@@ -53,6 +53,13 @@ def free_port():
 @contextmanager
 def gunicorn(env, *, workers=2, log_path=None):
     """Serve the site with gunicorn; yields its base URL; stops it afterwards."""
+    with gunicorn_master(env, workers=workers, log_path=log_path) as (base, _master):
+        yield base
+
+
+@contextmanager
+def gunicorn_master(env, *, workers=2, log_path=None):
+    """gunicorn() for tests that need its processes: yields (base URL, master Popen)."""
     port = free_port()
     log = open(log_path or os.devnull, "w")  # noqa: SIM115 - closed below
     process = subprocess.Popen(
@@ -76,7 +83,7 @@ def gunicorn(env, *, workers=2, log_path=None):
                 if process.poll() is not None or time.monotonic() > deadline:
                     raise RuntimeError(f"gunicorn did not start (exit {process.poll()})") from None
                 time.sleep(0.2)
-        yield base
+        yield base, process
     finally:
         process.terminate()
         try:
@@ -84,6 +91,20 @@ def gunicorn(env, *, workers=2, log_path=None):
         except subprocess.TimeoutExpired:
             process.kill()
         log.close()
+
+
+def worker_pids(master_pid):
+    """gunicorn's workers: the master's child processes, read from /proc (Linux)."""
+    pids = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            # "pid (command) state ppid ...": the command may contain spaces and ")".
+            state, ppid = stat.read_text().rsplit(")", 1)[1].split()[:2]
+        except (OSError, ValueError):
+            continue  # the process ended while we looked
+        if int(ppid) == master_pid and state != "Z":  # a killed worker not yet reaped
+            pids.append(int(stat.parent.name))
+    return sorted(pids)
 
 
 def fetch(url, **headers):

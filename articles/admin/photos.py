@@ -1,3 +1,6 @@
+import errno
+import logging
+
 from django import forms
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied
@@ -16,6 +19,29 @@ from ..models import (
     Photographer,
 )
 from .common import thumbnail
+
+logger = logging.getLogger(__name__)
+
+# A full disk, or a full quota for the site's user.
+DISK_FULL = (errno.ENOSPC, errno.EDQUOT)
+
+
+def not_stored_message(error):
+    """What the editor is told when the photo could not be written to the media storage
+    (call it in the except block: the error is logged with its traceback)."""
+    logger.exception("could not store an uploaded photo")
+    if error.errno in DISK_FULL:
+        return _("The media disk is full: the photo was not stored. Tell the site administrator.")
+    return _(
+        "The photo could not be stored. Try again; if it happens again, tell the site "
+        "administrator."
+    )
+
+
+class PhotoNotStored(Exception):
+    def __init__(self, message):
+        super().__init__(message)
+        self.message = message
 
 
 @admin.register(Photographer)
@@ -60,6 +86,8 @@ class PhotoAdminForm(forms.ModelForm):
         model = Photo
         fields = ("alt_text", "caption", "photographer", "taken_at", "focal_x", "focal_y")
 
+    not_stored = None  # why storing failed, when PhotoAdmin shows the form again
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         # Required here, in the library; photos imported without it stop publication.
@@ -74,6 +102,12 @@ class PhotoAdminForm(forms.ModelForm):
         elif not self.instance.pk:
             raise forms.ValidationError(_("Choose the photo to upload."), code="required")
         return upload
+
+    def clean(self):
+        cleaned_data = super().clean()
+        if self.not_stored:
+            self.add_error("upload", forms.ValidationError(self.not_stored, code="not_stored"))
+        return cleaned_data
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -211,9 +245,30 @@ class PhotoAdmin(admin.ModelAdmin):
               a.get_status_display()) for a in articles),
         )  # fmt: skip
 
+    def get_form(self, request, obj=None, **kwargs):
+        form = super().get_form(request, obj, **kwargs)
+        if getattr(request, "photo_not_stored", None):
+            form = type(form.__name__, (form,), {"not_stored": request.photo_not_stored})
+        return form
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except PhotoNotStored as refusal:
+            # Raised from save_model inside the admin's transaction, which is rolled
+            # back, and save_photo has removed the files it wrote. The admin has no hook
+            # between "the form is valid" and "saved", so the same request goes through
+            # once more with a form that refuses, and the editor gets the form back with
+            # the reason on the file field.
+            request.photo_not_stored = refusal.message
+            return super().changeform_view(request, object_id, form_url, extra_context)
+
     def save_model(self, request, obj, form, change):
         regenerate = change and {"focal_x", "focal_y"} & set(form.changed_data)
-        images.save_photo(photo=obj, upload=form.cleaned_upload, regenerate=bool(regenerate))
+        try:
+            images.save_photo(photo=obj, upload=form.cleaned_upload, regenerate=bool(regenerate))
+        except OSError as error:  # a full disk, mostly
+            raise PhotoNotStored(not_stored_message(error)) from error
         for article in Article.objects.filter(Q(featured_photo=obj) | Q(gallery_items__photo=obj)):
             article.forget_rendered_page()
 
@@ -289,7 +344,11 @@ class PhotoAdmin(admin.ModelAdmin):
                     alt_text=form.cleaned_data["alt_text"],
                     caption=form.cleaned_data["caption"],
                 )
-                images.save_photo(photo=photo, upload=clean)
+                try:
+                    images.save_photo(photo=photo, upload=clean)
+                except OSError as error:  # a full disk, mostly: nothing of it is stored
+                    refused.append((upload.name, [not_stored_message(error)]))
+                    continue
                 saved.append(photo)
             if saved and not refused:
                 self.message_user(request, _("%(count)s photos uploaded.") % {"count": len(saved)})
