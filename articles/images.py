@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import PurePath
 
+from botocore.exceptions import BotoCoreError, ClientError
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
@@ -255,6 +256,11 @@ def working_copy(photo, longest=WORKING_COPY_SIZE):
     return ContentFile(buffer.getvalue(), name="working-copy")
 
 
+# What the media storage raises when it cannot do its job: the local disk raises OSError
+# (a full disk: ENOSPC), an S3 bucket raises botocore's errors (unreachable, refused).
+STORAGE_ERRORS = (OSError, BotoCoreError, ClientError)
+
+
 def store(name, content):
     """Save `content` under `name` and return the name stored. A failed save (a full
     disk) leaves no partial file behind: the storage writes in place."""
@@ -266,10 +272,12 @@ def store(name, content):
 
 
 def delete_files(names):
+    """Delete what can be deleted; a file left behind is logged (and swept later by
+    clean_orphan_media), never an error for the request that asked."""
     for name in names:
         try:
             default_storage.delete(name)
-        except OSError:
+        except STORAGE_ERRORS:
             logger.exception("could not delete %s", name)
 
 

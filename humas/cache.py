@@ -4,8 +4,8 @@ Django's RedisCache raises when Redis does not answer, so a Redis restart turns 
 public page into a 500 (the menu, "most read", the page cache and the comment area all
 ask the cache). This backend answers a miss instead and carries on: pages are rendered
 from the database while Redis is away, a little slower, and cached again once it is
-back. Logged-in readers lose their sessions with Redis (SESSION_ENGINE is the cache):
-while it is down they are anonymous; see docs/faults.md.
+back. Sessions are written through to the database (SESSION_ENGINE "cached_db"), so
+logged-in readers stay logged in meanwhile; see docs/faults.md.
 
     CACHES = {"default": {"BACKEND": "humas.cache.TolerantRedisCache", "LOCATION": ...}}
 

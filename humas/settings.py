@@ -72,6 +72,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Before anything reads a request's body (the CSRF check does, in process_view).
+    "humas.middleware.RequestSizeLimitMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Last, as django-axes asks: it turns a lockout into its response.
@@ -131,7 +133,9 @@ REDIS_URL = env("REDIS_URL", default="")
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            # Django's RedisCache, answering "not found" while Redis is away instead of
+            # failing the page (humas/cache.py).
+            "BACKEND": "humas.cache.TolerantRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "humas",
         }
@@ -256,8 +260,15 @@ if S3_BUCKET:
 SERVE_MEDIA = env.bool("SERVE_MEDIA", default=DEBUG) and not S3_BUCKET
 # `make bench` only: adds /bench/trivial/, the yardstick view.
 BENCHMARK_VIEW = env.bool("BENCHMARK_VIEW", default=False)
+# Upload limits. A photo may be up to 20 MB (articles/images.py says so in a message);
+# the bulk upload takes up to 10 photos at once. A larger request body is refused with a
+# 413 page before it is read (humas/middleware.py); nginx's client_max_body_size should
+# match (docs/deploy.md). Form fields other than files are limited to 5 MB, and files
+# above 5 MB are streamed to a temporary file instead of memory.
+MAX_REQUEST_BYTES = env.int("MAX_REQUEST_MB", default=210) * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+DATA_UPLOAD_MAX_NUMBER_FILES = 30
 
 # Email.
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")

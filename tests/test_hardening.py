@@ -194,3 +194,35 @@ def workers_of(master):
         ["ps", "--ppid", str(master), "-o", "pid="], capture_output=True, text=True
     ).stdout.split()
     return {int(pid) for pid in children}
+
+
+def test_an_oversized_body_is_refused_before_it_is_read(https_site):
+    """Headers announce 300 MB; the site answers 413 without waiting for the body."""
+    import http.client
+
+    base, _ = https_site
+    connection = http.client.HTTPConnection(base.removeprefix("http://"), timeout=10)
+    connection.putrequest("POST", "/admin/articles/photo/add/")
+    connection.putheader("Host", "127.0.0.1")
+    connection.putheader("X-Forwarded-Proto", "https")
+    connection.putheader("Content-Type", "multipart/form-data; boundary=x")
+    connection.putheader("Content-Length", str(300 * 1024 * 1024))
+    connection.endheaders()
+    connection.send(b"--x\r\n" + b"0" * 65536)
+    response = connection.getresponse()
+    body = response.read().decode()
+    connection.close()
+    assert response.status == 413
+    assert "Kiriman terlalu besar" in body and "210 MB" in body
+
+
+@pytest.mark.django_db
+def test_the_size_limit_speaks_the_readers_language(client, settings):
+    settings.MAX_REQUEST_BYTES = 1000
+    response = client.post("/akun/daftar/", {"email": "x" * 2000})
+    assert response.status_code == 413
+    assert "Kiriman terlalu besar" in response.content.decode()
+    client.cookies["django_language"] = "en"
+    response = client.post("/akun/daftar/", {"email": "x" * 2000})
+    assert "Upload too large" in response.content.decode()
+    assert client.post("/akun/daftar/", {"email": "x"}).status_code != 413

@@ -366,6 +366,22 @@ def test_many_photos_upload_at_once_and_bad_ones_are_listed(admin_client, settin
     assert set(Photo.objects.values_list("alt_text", flat=True)) == {"Kegiatan di Gedung Gradhika"}
 
 
+def test_a_bulk_upload_of_more_than_ten_photos_is_refused_whole_with_a_message(admin_client):
+    photographer = make_photographer(name="Rizky")
+    small = jpeg_bytes((64, 48))
+    response = admin_client.post(
+        "/admin/articles/photo/unggah/",
+        {
+            "files": [SimpleUploadedFile(f"foto-{i}.jpg", small) for i in range(11)],
+            "photographer": photographer.pk,
+            "alt_text": "Kegiatan di Gedung Gradhika",
+        },
+    )
+    assert response.status_code == 200
+    assert "Paling banyak 10 foto sekaligus" in response.content.decode()
+    assert not Photo.objects.exists()
+
+
 # --- the publishing rule -------------------------------------------------------------
 
 

@@ -90,7 +90,7 @@ def test_database_url_and_redis_url_are_read_from_the_environment():
     assert result.stdout.split() == [
         "django.db.backends.postgresql",
         "humas",
-        "django.core.cache.backends.redis.RedisCache",
+        "humas.cache.TolerantRedisCache",
         "django.contrib.sessions.backends.cached_db",
         "django.core.mail.backends.smtp.EmailBackend",
     ]

@@ -30,7 +30,7 @@ def not_stored_message(error):
     """What the editor is told when the photo could not be written to the media storage
     (call it in the except block: the error is logged with its traceback)."""
     logger.exception("could not store an uploaded photo")
-    if error.errno in DISK_FULL:
+    if getattr(error, "errno", None) in DISK_FULL:
         return _("The media disk is full: the photo was not stored. Tell the site administrator.")
     return _(
         "The photo could not be stored. Try again; if it happens again, tell the site "
@@ -110,6 +110,12 @@ class PhotoAdminForm(forms.ModelForm):
         return cleaned_data
 
 
+# One request makes every rendition of every photo it carries (about 3 s for a
+# 24-megapixel JPEG): ten keep a bulk upload well inside gunicorn's timeout, and its body
+# inside MAX_REQUEST_BYTES (settings).
+BULK_UPLOAD_MAX_FILES = 10
+
+
 class MultipleFileInput(forms.ClearableFileInput):
     allow_multiple_selected = True
 
@@ -124,6 +130,12 @@ class MultipleFileField(forms.FileField):
         files = [f for f in files if f]
         if not files:
             raise forms.ValidationError(_("Choose one or more photos."), code="required")
+        if len(files) > BULK_UPLOAD_MAX_FILES:
+            raise forms.ValidationError(
+                _("At most %(count)s photos at once: upload the rest in another round."),
+                code="too_many",
+                params={"count": BULK_UPLOAD_MAX_FILES},
+            )
         return [super(MultipleFileField, self).clean(f, initial) for f in files]
 
 
@@ -267,7 +279,7 @@ class PhotoAdmin(admin.ModelAdmin):
         regenerate = change and {"focal_x", "focal_y"} & set(form.changed_data)
         try:
             images.save_photo(photo=obj, upload=form.cleaned_upload, regenerate=bool(regenerate))
-        except OSError as error:  # a full disk, mostly
+        except images.STORAGE_ERRORS as error:  # a full disk, an unreachable bucket
             raise PhotoNotStored(not_stored_message(error)) from error
         for article in Article.objects.filter(Q(featured_photo=obj) | Q(gallery_items__photo=obj)):
             article.forget_rendered_page()
@@ -346,7 +358,7 @@ class PhotoAdmin(admin.ModelAdmin):
                 )
                 try:
                     images.save_photo(photo=photo, upload=clean)
-                except OSError as error:  # a full disk, mostly: nothing of it is stored
+                except images.STORAGE_ERRORS as error:  # nothing of this photo is stored
                     refused.append((upload.name, [not_stored_message(error)]))
                     continue
                 saved.append(photo)

@@ -172,11 +172,9 @@ def credit_line(names):
 @receiver(post_delete, sender=Photo)
 def delete_photo_files(sender, instance, **kwargs):
     """A deleted photo takes its files along, once the deletion is committed."""
+    from ..images import delete_files
+
     names = [instance.image.name, *(r["name"] for r in instance.renditions)]
-
-    def delete():
-        for name in names:
-            if name:
-                default_storage.delete(name)
-
-    transaction.on_commit(delete)
+    # A file the storage cannot delete now (an unreachable bucket) is logged and left for
+    # clean_orphan_media; the deletion itself has happened.
+    transaction.on_commit(lambda: delete_files([name for name in names if name]))
