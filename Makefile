@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install run test lint format messages bench clean
+.PHONY: install run test lint format messages bench bench-scale clean
 
 install: $(STAMP)
 
@@ -39,6 +39,12 @@ bench: install
 	@command -v wrk >/dev/null || { echo "installing wrk (Debian)"; apt-get install -y -qq wrk; }
 	$(BIN)/python bench/run.py $(BENCH_ARGS)
 	$(BIN)/python bench/renditions.py
+
+# The public pages at 1,000 and at 100,000 articles on PostgreSQL (docs/scale.md): starts a
+# throw-away PostgreSQL 15 cluster (as root) unless DATABASE_URL names a server. ~8 minutes.
+bench-scale: install
+	@command -v wrk >/dev/null || { echo "installing wrk (Debian)"; apt-get install -y -qq wrk; }
+	$(BIN)/python bench/scale.py $(BENCH_ARGS)
 
 messages: install
 	DEBUG=true $(BIN)/python manage.py makemessages -l id -l en --no-obsolete --ignore=.venv

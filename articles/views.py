@@ -6,9 +6,11 @@ from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AnonymousUser
 from django.contrib.auth.views import redirect_to_login
+from django.contrib.contenttypes.models import ContentType
 from django.core.cache import cache, caches
+from django.core.paginator import Paginator
 from django.db import connection
-from django.db.models import Count, Exists, F, OuterRef, Q, Window
+from django.db.models import Count, Exists, F, OuterRef, Q, Subquery, Window
 from django.db.models.functions import RowNumber, TruncMonth
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -24,7 +26,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 from django.views.generic import DetailView, ListView, TemplateView
-from taggit.models import Tag
+from taggit.models import Tag, TaggedItem
 
 from accounts import throttle
 from humas.links import absolute_url
@@ -49,6 +51,36 @@ from .sharing import json_ld, share_links
 VIEW_COUNT_MARKER = "<!--humas:view-count-->"
 PER_CATEGORY_ON_HOME = 4
 LATEST_ON_HOME = 8
+# The newest articles the home page's category blocks are picked from (see
+# newest_in_each_category): a few days of a busy newsroom.
+HOME_CANDIDATES = 200
+# Articles sharing a tag that compete to be "related" (see related_articles).
+RELATED_CANDIDATES = 50
+
+
+class ListingPaginator(Paginator):
+    """A page of a long listing without reading the listing up to that page.
+
+    Django's paginator fetches a page with OFFSET, and the database then produces every
+    earlier row, joins and all, to throw them away: the last page of a category of
+    15,000 articles read all 15,000. Here the page's ids come first, from the listing's
+    index alone (articles' listing indexes end with the pk), walked from whichever end
+    is nearer, then only those rows are fetched with their joins.
+    """
+
+    def page(self, number):
+        number = self.validate_number(number)
+        bottom = (number - 1) * self.per_page
+        top = min(bottom + self.per_page, self.count)
+        if top + self.orphans >= self.count:
+            top = self.count
+        ids = self.object_list.values_list("pk", flat=True)
+        if bottom > self.count - top:  # nearer the end: walk the index from the oldest
+            ids = list(ids.reverse()[self.count - top : self.count - bottom])[::-1]
+        else:
+            ids = list(ids[bottom:top])
+        rows = {row.pk: row for row in self.object_list.filter(pk__in=ids)}
+        return self._get_page([rows[pk] for pk in ids if pk in rows], number, self)
 
 
 class TolerantPaginationMixin:
@@ -59,6 +91,7 @@ class TolerantPaginationMixin:
     """
 
     paginate_by = 12
+    paginator_class = ListingPaginator
 
     def paginate_queryset(self, queryset, page_size):
         paginator = self.get_paginator(queryset, page_size)
@@ -72,31 +105,58 @@ class HomeView(TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         latest = list(Article.objects.published().for_cards().latest_first()[: LATEST_ON_HOME + 1])
-        # One query for every category block: number the articles within each category
-        # and keep the first few, instead of one query per category.
-        ranked = (
-            Article.objects.published()
-            .for_cards()
-            .annotate(
-                rank=Window(
-                    RowNumber(),
-                    partition_by=F("category_id"),
-                    order_by=(F("published_at").desc(), F("pk").desc()),
-                )
-            )
-            .filter(rank__lte=PER_CATEGORY_ON_HOME)
-            .order_by("category__order", "category__name", "rank")
-        )
-        blocks = {}
-        for article in ranked:
-            blocks.setdefault(article.category_id, (article.category, []))[1].append(article)
         context.update(
             headline=latest[0] if latest else None,
             latest=latest[1:],
-            category_blocks=list(blocks.values()),
+            category_blocks=newest_in_each_category(PER_CATEGORY_ON_HOME),
             popular=popular_lists(),
         )
         return context
+
+
+def newest_in_each_category(per_category):
+    """[(category, its newest `per_category` published articles)], in menu order.
+
+    Numbering every published article within its category (a window function) would
+    read the whole archive for each home page. The newest few of every category are
+    nearly always among the newest HOME_CANDIDATES articles, so the numbering runs over
+    those (one query for every block, not one per category); only a category that comes
+    out short of a larger archive, one rarely written for, is read on its own, newest
+    first from its index.
+    """
+    published = Article.objects.published()
+    candidates = list(published.latest_first().values_list("pk", flat=True)[:HOME_CANDIDATES])
+    ranked = (
+        published.filter(pk__in=candidates)
+        .for_cards()
+        .annotate(
+            rank=Window(
+                RowNumber(),
+                partition_by=F("category_id"),
+                order_by=(F("published_at").desc(), F("pk").desc()),
+            )
+        )
+        .filter(rank__lte=per_category)
+    )
+    blocks = {}
+    for article in ranked:
+        blocks.setdefault(article.category_id, (article.category, []))[1].append(article)
+    if len(candidates) == HOME_CANDIDATES:  # not the whole archive: some may be short
+        for category in Category.objects.all():
+            have = blocks.get(category.pk, (category, []))[1]
+            if len(have) < per_category:
+                more = list(
+                    published.in_category(category)
+                    .exclude(pk__in=[a.pk for a in have])
+                    .for_cards()
+                    .latest_first()[: per_category - len(have)]
+                )
+                if more:
+                    blocks[category.pk] = (category, have + more)
+    return sorted(
+        (block for block in blocks.values() if block[1]),
+        key=lambda block: (block[0].order, block[0].name),
+    )
 
 
 class ArticleDetailView(DetailView):
@@ -269,17 +329,56 @@ def news_article_data(article, url, image_url):
 
 
 def related_articles(article, limit=4):
-    """Published articles sharing the most tags with this one, then its category's newest."""
+    """Published articles sharing the most tags with this one, then its category's newest.
+
+    Only the RELATED_CANDIDATES most recently written articles sharing a tag compete:
+    counting shared tags over every tagged article of the archive grew with it (a tag
+    on thousands of articles meant thousands of rows per article page). The candidates
+    come from the tag index, walked from the newest id, and their shared tags are
+    counted per candidate, in the same query.
+    """
     tag_ids = [tag.pk for tag in article.tags.all()]
-    related = list(
-        Article.objects.published()
-        .exclude(pk=article.pk)
-        .filter(Q(tags__in=tag_ids) | Q(category=article.category_id))
-        .annotate(shared=Count("tags", filter=Q(tags__in=tag_ids), distinct=True))
-        .for_cards()
-        .order_by("-shared", "-published_at")[:limit]
-    )
+    related = []
+    if tag_ids:
+        candidates = (
+            tagged_items(tag_ids)
+            .exclude(object_id=article.pk)
+            .values("object_id")
+            .distinct()
+            .order_by("-object_id")[:RELATED_CANDIDATES]
+        )
+        shared = (
+            tagged_items(tag_ids)
+            .filter(object_id=OuterRef("pk"))
+            .values("object_id")
+            .annotate(count=Count("pk"))
+            .values("count")
+        )
+        related = list(
+            Article.objects.published()
+            .filter(pk__in=Subquery(candidates))
+            .annotate(shared=Subquery(shared))
+            .for_cards()
+            .order_by("-shared", "-published_at")[:limit]
+        )
+    if len(related) < limit:
+        related += (
+            Article.objects.published()
+            .in_category(article.category_id)
+            .exclude(pk__in=[article.pk, *(a.pk for a in related)])
+            .for_cards()
+            .latest_first()[: limit - len(related)]
+        )
     return related
+
+
+def tagged_items(tag_ids):
+    """Taggings of articles with any of `tag_ids`, queried on taggit's table directly:
+    through `Article.tags` the join casts the integer object_id to the bigint pk, and the
+    cast keeps PostgreSQL from using the table's indexes."""
+    return TaggedItem.objects.filter(
+        content_type=ContentType.objects.get_for_model(Article), tag_id__in=tag_ids
+    )
 
 
 PERSONAL_PARTS = {
@@ -440,6 +539,7 @@ class SearchView(TolerantPaginationMixin, ListView):
     template_name = "articles/search.html"
     context_object_name = "articles"
     paginate_by = 10
+    paginator_class = Paginator  # at most search.SEARCH_CANDIDATES results, by rank
 
     def get_queryset(self):
         self.query = search.clean_query(self.request.GET.get("q"))
@@ -542,7 +642,8 @@ class TagArticleListView(TolerantPaginationMixin, ListView):
 
     def get_queryset(self):
         self.tag = get_object_or_404(Tag, slug=self.kwargs["slug"])
-        return Article.objects.published().filter(tags=self.tag).for_cards().latest_first()
+        tagged = tagged_items([self.tag.pk]).values("object_id")
+        return Article.objects.published().filter(pk__in=tagged).for_cards().latest_first()
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(tag=self.tag, **kwargs)

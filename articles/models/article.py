@@ -166,10 +166,13 @@ class Article(models.Model):
                 violation_error_message=_("A published article needs a publish time."),
             ),
         ]
+        # Listings sort by (-published_at, -pk); with the pk in the index, a page's ids
+        # come from the index alone, however deep the page (see ListingPaginator).
         indexes = [
-            models.Index(fields=("status", "-published_at"), name="article_status_pub_idx"),
+            models.Index(fields=("status", "-published_at", "-id"), name="article_status_pub_idx"),
             models.Index(
-                fields=("category", "status", "-published_at"), name="article_category_pub_idx"
+                fields=("category", "status", "-published_at", "-id"),
+                name="article_category_pub_idx",
             ),
         ]
 

@@ -5,6 +5,7 @@ from datetime import datetime, time, timedelta
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.files.base import ContentFile
+from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
@@ -68,8 +69,26 @@ class Command(BaseCommand):
         parser.add_argument(
             "--dry-run", action="store_true", help="Show what would be created; change nothing."
         )
+        parser.add_argument(
+            "--scale",
+            type=int,
+            metavar="N",
+            help="Then grow the archive to N published articles for load tests (seed_scale).",
+        )
 
-    def handle(self, *args, dry_run=False, **options):
+    def handle(self, *args, dry_run=False, scale=None, **options):
+        self.seed_demo(dry_run=dry_run, **options)
+        if scale is not None:
+            call_command(
+                "seed_scale",
+                articles=scale,
+                dry_run=dry_run,
+                verbosity=options["verbosity"],
+                stdout=self.stdout,
+                stderr=self.stderr,
+            )
+
+    def seed_demo(self, *, dry_run, **options):
         self.verbosity = options["verbosity"]
         self.created = []
         try:
