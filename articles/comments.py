@@ -119,7 +119,7 @@ def as_row(comment):
     return {
         "pk": comment.pk,
         "user_id": comment.user_id,
-        "author": comment.user.public_name if comment.user else None,
+        "author": comment.user.public_name if comment.user else comment.author_name or None,
         "created_at": comment.created_at,
         "body": comment.body,
         "status": comment.status,

@@ -61,10 +61,13 @@ INSTALLED_APPS = [
     "django_prose_editor",
     "accounts",
     "articles",
+    "wordpress",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # The old WordPress site's addresses: 301 to the new ones (only on a 404, and /?p=).
+    "wordpress.middleware.LegacyRedirectMiddleware",
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",

@@ -38,12 +38,17 @@ class CommentAdmin(admin.ModelAdmin):
     list_display = ("excerpt", "article", "author", "status", "created_at", "report_count")
     list_filter = ("status", "created_at", ("reports", admin.EmptyFieldListFilter))
     list_select_related = ("article", "user")
-    search_fields = ("body", "user__email", "user__display_name", "article__title")
+    search_fields = (
+        "body", "user__email", "user__display_name", "author_name", "article__title",
+    )  # fmt: skip
     date_hierarchy = "created_at"
-    readonly_fields = ("article", "user", "created_at", "moderated_by", "moderated_at")
+    readonly_fields = (
+        "article", "user", "author_name", "created_at", "moderated_by", "moderated_at",
+    )  # fmt: skip
     fields = (
         "article",
         "user",
+        "author_name",
         "created_at",
         "body",
         "status",
@@ -68,7 +73,9 @@ class CommentAdmin(admin.ModelAdmin):
 
     @admin.display(description=_("reader"), ordering="user__display_name")
     def author(self, obj):
-        return obj.user.public_name if obj.user else _("Deleted user")
+        if obj.user:
+            return obj.user.public_name
+        return obj.author_name or _("Deleted user")
 
     @admin.display(description=_("reports"), ordering="num_reports")
     def report_count(self, obj):

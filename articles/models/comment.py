@@ -38,6 +38,9 @@ class Comment(models.Model):
         related_name="comments",
         verbose_name=_("user"),
     )
+    # A comment imported from the old site (wordpress/) whose commenter has no account
+    # here keeps the name it was posted under, and nothing else of theirs.
+    author_name = models.CharField(_("name"), max_length=100, blank=True)
     body = models.TextField(_("comment"), max_length=2000)
     status = models.CharField(
         _("status"), max_length=10, choices=Status.choices, default=Status.PENDING
