@@ -17,6 +17,7 @@ than its parent); the old addresses of every category still lead to it.
 import logging
 import re
 from collections import Counter
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import unquote
@@ -179,11 +180,8 @@ class Importer:
             )
             return self.media(wp_id, written) if wp_id else None
 
-        gallery = {wp_id: self.media(wp_id, written) for wp_id in gallery_ids(item.content)}
         body = content.convert(
-            item.content,
-            resolve_media=resolve,
-            attachments={k: v for k, v in gallery.items() if v},
+            item.content, resolve_media=resolve, attachments=LazyAttachments(self, written)
         )
         featured = None
         thumbnail = wxr.integer(item.meta.get("_thumbnail_id"))
@@ -310,11 +308,11 @@ class Importer:
     # --- photos ------------------------------------------------------------------------
 
     def attachment_ids_of(self, item):
-        ids = set(gallery_ids(item.content))
+        ids = set(attachment_ids(item.content))
         thumbnail = wxr.integer(item.meta.get("_thumbnail_id"))
         if thumbnail:
             ids.add(thumbnail)
-        for url in re.findall(r"""(?:src|href)=["']([^"']+/wp-content/uploads/[^"']+)""",
+        for url in re.findall(r"""(?:src|href)=["']([^"']*/wp-content/uploads/[^"']+)""",
                               item.content):  # fmt: skip
             wp_id = self.by_path.get(wxr.url_path(strip_size(url)))
             if wp_id:
@@ -447,6 +445,28 @@ class Importer:
         counts["comments imported"] += 1
 
 
+class LazyAttachments(Mapping):
+    """The export's attachments by id, for the body converter; a photo is imported the
+    first time the body asks for it (a gallery, an image block, a captioned image)."""
+
+    def __init__(self, importer, written):
+        self.importer, self.written, self.found = importer, written, {}
+
+    def __getitem__(self, wp_id):
+        if wp_id not in self.found:
+            known = wp_id in self.importer.attachments
+            self.found[wp_id] = self.importer.media(wp_id, self.written) if known else None
+        if self.found[wp_id] is None:
+            raise KeyError(wp_id)
+        return self.found[wp_id]
+
+    def __iter__(self):
+        return iter(self.importer.attachments)
+
+    def __len__(self):
+        return len(self.importer.attachments)
+
+
 def target_status(item):
     if item.password:
         return Article.Status.DRAFT  # password-protected: not for the public
@@ -459,12 +479,19 @@ def strip_size(url):
     return SIZE_SUFFIX.sub("", url.partition("?")[0])
 
 
-def gallery_ids(text):
+def attachment_ids(text):
+    """Attachment ids a body names: galleries, image blocks, captions, image classes."""
     ids = []
-    for match in re.finditer(r"\[gallery\b[^\]]*?\bids=[\"']?([\d,\s]+)", text):
+    for match in re.finditer(r"\[gallery\b[^\]]{0,500}?\b(?:ids|include)=[\"']?([\d,\s]+)", text):
         ids += [int(i) for i in re.findall(r"\d+", match.group(1))]
-    for match in re.finditer(r"<!--\s*wp:image\s*\{[^}]*?\"id\"\s*:\s*(\d+)", text):
-        ids.append(int(match.group(1)))
+    for pattern in (
+        r"<!--\s*wp:(?:image|gallery)\s*\{[^}]{0,500}?\"ids?\"\s*:\s*\[?([\d,]+)",
+        r"\bwp-image-(\d+)",
+        r"\battachment_(\d+)",
+        r"\bdata-id=[\"'](\d+)",
+    ):
+        for match in re.finditer(pattern, text):
+            ids += [int(i) for i in match.group(1).split(",") if i]
     return ids
 
 
