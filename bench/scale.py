@@ -179,7 +179,7 @@ def wrk(url, *, seconds, connections):
 
 def measure(sites, args):
     """{site: {page: figures}}, wrk alternating between the sites page by page."""
-    results = {site: {} for site in sites}
+    results = {site["label"]: {} for site in sites}
     for index in range(len(sites[0]["pages"])):
         runs = {site["label"]: [] for site in sites}
         for round_ in range(args.rounds):

@@ -1,10 +1,14 @@
+from datetime import timedelta
 from io import StringIO
 
 import pytest
 from django.core.management import call_command
+from django.utils import timezone
+from taggit.models import TaggedItem
 
 from accounts.models import User
-from articles.models import Article, Category, Photo, Photographer
+from articles.models import Article, ArticleDailyViews, Category, Comment, Photo, Photographer
+from articles.sanitize import sanitize_html
 
 pytestmark = pytest.mark.django_db
 
@@ -65,3 +69,55 @@ def test_demo_site_pages_render(client):
         assert client.get(url).status_code == 200, url
     for category in Category.objects.all():
         assert client.get(category.get_absolute_url()).status_code == 200
+
+
+def test_seed_demo_scale_grows_a_three_year_archive_that_renders(client):
+    out = StringIO()
+    call_command("seed_demo", "--scale", "300", stdout=out)
+    assert "Created 270 articles" in out.getvalue()
+    published = Article.objects.published()
+    assert published.count() == 300
+    slugs = list(Article.objects.values_list("slug", flat=True))
+    assert len(set(slugs)) == len(slugs)
+    assert published.values("category").distinct().count() == Category.objects.count()
+    oldest = published.order_by("published_at").first()
+    assert oldest.published_at < timezone.now() - timedelta(days=600)
+    assert oldest.created_at == oldest.published_at  # not stamped with the seeding time
+    assert oldest.body == sanitize_html(oldest.body)
+    assert published.filter(featured_photo__isnull=False).count() > 150
+    assert not published.exclude(pk__in=TaggedItem.objects.values("object_id")).exists()
+    assert ArticleDailyViews.objects.filter(day__gte=timezone.localdate()).exists()
+    assert published.filter(view_count__gt=0).count() > 250
+    comments = Comment.objects.filter(status=Comment.Status.APPROVED)
+    assert comments.count() > 20
+    assert comments.values("user").distinct().count() > 10
+    assert User.objects.filter(username__startswith="pembaca-skala-").count() == 300
+
+    middle = published.order_by("published_at")[150]
+    last_page = -(-published.filter(category=middle.category).count() // 12)
+    for url in [
+        "/",
+        middle.get_absolute_url(),
+        oldest.get_absolute_url(),
+        middle.category.get_absolute_url(),
+        f"{middle.category.get_absolute_url()}?page={last_page}",
+        "/cari/?q=jembatan",
+        "/populer/",
+        f"/tag/{middle.tags.first().slug}/",
+        "/arsip/",
+    ]:
+        assert client.get(url).status_code == 200, url
+
+    out = StringIO()
+    call_command("seed_demo", "--scale", "300", stdout=out)
+    assert "nothing to do" in out.getvalue()
+    assert published.count() == 300
+
+
+def test_seed_scale_dry_run_changes_nothing():
+    call_command("seed_demo", stdout=StringIO())
+    before = Article.objects.count()
+    out = StringIO()
+    call_command("seed_scale", "--articles", "200", "--dry-run", stdout=out)
+    assert "would create 170 articles" in out.getvalue()
+    assert Article.objects.count() == before
