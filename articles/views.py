@@ -1,5 +1,5 @@
 from datetime import datetime
-from functools import partial
+from functools import cached_property, partial
 
 from django.conf import settings
 from django.contrib import messages
@@ -67,6 +67,26 @@ class ListingPaginator(Paginator):
     index alone (articles' listing indexes end with the pk), walked from whichever end
     is nearer, then only those rows are fetched with their joins.
     """
+
+    def __init__(self, *args, count_key=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.count_key = count_key
+
+    @cached_property
+    def count(self):
+        """Counting a listing reads every row of it (a tag on 3,000 articles costs 20 ms
+        at 100,000 articles); with a `count_key` the count is kept until the content
+        changes, like the pages themselves (PAGE_CACHE_SECONDS at most)."""
+        if not self.count_key:
+            return super().count
+        from .pagecache import content_version
+
+        key = f"articles:count:{content_version()}:{self.count_key}"
+        count = cache.get(key)
+        if count is None:
+            count = super().count
+            cache.set(key, count, settings.PAGE_CACHE_SECONDS)
+        return count
 
     def page(self, number):
         number = self.validate_number(number)
@@ -569,14 +589,30 @@ class ArchiveIndexView(TemplateView):
     template_name = "articles/archive_index.html"
 
     def get_context_data(self, **kwargs):
-        months = (
+        return super().get_context_data(months=archive_months(), **kwargs)
+
+
+def archive_months():
+    """[{"month", "count"}] of every month with published articles, newest first.
+
+    Counting a month means reading its articles, so the whole list reads the archive
+    (75 ms at 100,000 articles): it is kept until the content changes, and at most
+    PAGE_CACHE_SECONDS, so that scheduled articles coming due are counted too.
+    """
+    from .pagecache import content_version
+
+    key = f"articles:archive-months:{content_version()}"
+    months = cache.get(key)
+    if months is None:
+        months = list(
             Article.objects.published()
             .annotate(month=TruncMonth("published_at"))
             .values("month")
             .annotate(count=Count("pk"))
             .order_by("-month")
         )
-        return super().get_context_data(months=months, **kwargs)
+        cache.set(key, months, settings.PAGE_CACHE_SECONDS)
+    return months
 
 
 class ArchiveMonthView(TolerantPaginationMixin, ListView):
@@ -644,6 +680,9 @@ class TagArticleListView(TolerantPaginationMixin, ListView):
         self.tag = get_object_or_404(Tag, slug=self.kwargs["slug"])
         tagged = tagged_items([self.tag.pk]).values("object_id")
         return Article.objects.published().filter(pk__in=tagged).for_cards().latest_first()
+
+    def get_paginator(self, queryset, per_page, **kwargs):
+        return self.paginator_class(queryset, per_page, count_key=f"tag:{self.tag.pk}", **kwargs)
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(tag=self.tag, **kwargs)

@@ -1,11 +1,14 @@
 from datetime import timedelta
 
 import pytest
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from articles.models import Article
 
-from .factories import make_article, make_category
+from .factories import make_article, make_category, make_reader
 
 pytestmark = pytest.mark.django_db
 
@@ -123,3 +126,23 @@ def test_healthz_reports_database_and_cache(client):
     response = client.get("/healthz")
     assert response.status_code == 200
     assert response.json() == {"status": "ok", "database": "ok", "cache": "ok"}
+
+
+def test_kept_counts_follow_every_change_in_the_newsroom(client):
+    """The archive's month counts and a tag's page count are kept between requests, and
+    a newly published article is counted at once all the same."""
+    for i in range(13):
+        make_article(title=f"Banjir {i}").tags.add("banjir")
+    assert "Halaman 1 dari 2" in client.get("/tag/banjir/").content.decode()
+    archive = client.get("/arsip/").context["months"]
+    reader = Client()
+    reader.force_login(make_reader())  # logged-in readers' pages are not cached whole
+    reader.get("/tag/banjir/?page=2")
+    with CaptureQueriesContext(connection) as queries:
+        assert "Halaman 2 dari 2" in reader.get("/tag/banjir/?page=2").content.decode()
+    assert not [q for q in queries if "COUNT(" in q["sql"].upper()]  # the kept count
+    for i in range(12):
+        make_article(title=f"Banjir susulan {i}").tags.add("banjir")
+    assert "Halaman 1 dari 3" in client.get("/tag/banjir/").content.decode()
+    after = client.get("/arsip/").context["months"]
+    assert sum(m["count"] for m in after) == sum(m["count"] for m in archive) + 12
