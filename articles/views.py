@@ -124,6 +124,16 @@ class TolerantPaginationMixin:
         page = paginator.get_page(self.request.GET.get(self.page_kwarg))
         return paginator, page, page.object_list, page.has_other_pages()
 
+    def get_paginator(self, queryset, per_page, **kwargs):
+        if self.count_key() is not None:
+            kwargs["count_key"] = self.count_key()
+        return self.paginator_class(queryset, per_page, **kwargs)
+
+    def count_key(self):
+        """Names this listing's count, to keep it (ListingPaginator.count); None: count
+        on every request."""
+        return None
+
 
 class HomeView(TemplateView):
     template_name = "articles/home.html"
@@ -674,6 +684,9 @@ class CategoryArticleListView(TolerantPaginationMixin, ListView):
         self.category = get_object_or_404(Category, slug=self.kwargs["slug"])
         return Article.objects.published().in_category(self.category).for_cards().latest_first()
 
+    def count_key(self):
+        return f"category:{self.category.pk}"
+
     def get_context_data(self, **kwargs):
         return super().get_context_data(category=self.category, **kwargs)
 
@@ -687,8 +700,8 @@ class TagArticleListView(TolerantPaginationMixin, ListView):
         tagged = tagged_items([self.tag.pk]).values("object_id")
         return Article.objects.published().filter(pk__in=tagged).for_cards().latest_first()
 
-    def get_paginator(self, queryset, per_page, **kwargs):
-        return self.paginator_class(queryset, per_page, count_key=f"tag:{self.tag.pk}", **kwargs)
+    def count_key(self):
+        return f"tag:{self.tag.pk}"
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(tag=self.tag, **kwargs)
