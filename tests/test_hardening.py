@@ -202,7 +202,7 @@ def test_an_oversized_body_is_refused_before_it_is_read(https_site):
 
     base, _ = https_site
     connection = http.client.HTTPConnection(base.removeprefix("http://"), timeout=10)
-    connection.putrequest("POST", "/admin/articles/photo/add/")
+    connection.putrequest("POST", "/admin/articles/photo/add/", skip_host=True)
     connection.putheader("Host", "127.0.0.1")
     connection.putheader("X-Forwarded-Proto", "https")
     connection.putheader("Content-Type", "multipart/form-data; boundary=x")
