@@ -416,3 +416,43 @@ def many_posts(count):
 <wp:author><wp:author_login>sri</wp:author_login><wp:author_email>sri@contoh.go.id</wp:author_email>
 <wp:author_display_name>Sri</wp:author_display_name></wp:author>
 {items}</channel></rss>"""
+
+
+def test_odd_and_hostile_posts_are_imported_sanely_or_skipped(tmp_path, client):
+    long_title = "Judul " + "sangat panjang " * 400
+    long_slug = "kategori-" + "x" * 300
+    items = f"""
+<item><title><![CDATA[{long_title}]]></title><link>https://contoh.go.id/a/</link>
+<content:encoded><![CDATA[<p onclick="alert(1)">Isi <iframe src="https://evil.example/"></iframe></p>]]></content:encoded>
+<wp:post_id>1</wp:post_id><wp:post_date>2025-13-45 99:99:99</wp:post_date>
+<wp:post_name>a</wp:post_name><wp:status>publish</wp:status><wp:post_type>post</wp:post_type>
+<category domain="category" nicename="{long_slug}"><![CDATA[Kategori Panjang]]></category>
+<wp:comment><wp:comment_author>Tanpa Id</wp:comment_author>
+<wp:comment_content>Komentar tanpa id</wp:comment_content>
+<wp:comment_approved>1</wp:comment_approved>
+</wp:comment>
+</item>
+<item><title>Tanpa id</title><wp:status>publish</wp:status><wp:post_type>post</wp:post_type>
+</item>
+<item><wp:post_id>3</wp:post_id><wp:status>publish</wp:status><wp:post_type>post</wp:post_type>
+</item>"""
+    path = tmp_path / "aneh.xml"
+    path.write_text(
+        '<?xml version="1.0" encoding="UTF-8"?><rss xmlns:wp="http://wordpress.org/export/1.2/" '
+        'xmlns:content="http://purl.org/rss/1.0/modules/content/"><channel><title>Aneh</title>'
+        f"<wp:wxr_version>1.2</wp:wxr_version>{items}</channel></rss>"
+    )
+    out, _ = run(path)
+    assert "posts skipped (no post id): 1" in out
+    assert "posts imported (published): 2" in out
+    long_one = ImportedPost.objects.get(wp_id=1).article
+    assert len(long_one.title) == 200
+    assert "onclick" not in long_one.body and "iframe" not in long_one.body
+    assert long_one.published_at is not None  # the unreadable date: imported now
+    assert len(long_one.category.slug) <= 190
+    assert not Comment.objects.exists()  # a comment without an id cannot be matched again
+    untitled = ImportedPost.objects.get(wp_id=3).article
+    assert untitled.title == "(tanpa judul, WordPress #3)"
+    assert client.get(untitled.get_absolute_url()).status_code == 200
+    again, _ = run(path)
+    assert "posts already imported: 2" in again

@@ -140,6 +140,9 @@ class Importer:
         if item.status in SKIPPED_STATUSES or item.status not in STATUSES:
             counts[f"posts skipped ({item.status or 'no status'})"] += 1
             return
+        if item.wp_id <= 0:  # nothing to recognise it by on the next run
+            counts["posts skipped (no post id)"] += 1
+            return
         if ImportedPost.objects.filter(wp_id=item.wp_id).exists():
             counts["posts already imported"] += 1
             return
@@ -265,7 +268,7 @@ class Importer:
 
     def category(self, slug):
         term = self.site.terms["category", slug]
-        new_slug = slugify(slug) or slugify(term.name) or "kategori"
+        new_slug = (slugify(slug) or slugify(term.name) or "kategori")[:190].strip("-")
         category = Category.objects.filter(slug=new_slug).first()
         if category is None:
             name = clean_text(term.name)[:80] or new_slug
@@ -422,7 +425,7 @@ class Importer:
 
     def import_comment(self, article, comment):
         counts = self.report.counts
-        if not comment.approved or comment.kind not in {"", "comment"}:
+        if not comment.approved or comment.kind not in {"", "comment"} or comment.wp_id <= 0:
             counts["comments skipped (not approved, or pingbacks)"] += 1
             return
         if ImportedComment.objects.filter(wp_id=comment.wp_id).exists():
