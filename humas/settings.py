@@ -242,7 +242,7 @@ if S3_BUCKET:
                 # Path-style URLs (endpoint/bucket/key) work on MinIO and Garage without
                 # wildcard DNS; AWS itself wants virtual-hosted ones.
                 s3={"addressing_style": "path" if S3_ENDPOINT_URL else "virtual"},
-                # An unreachable bucket fails well within gunicorn's 30 s worker timeout.
+                # An unreachable bucket fails well within gunicorn's worker timeout (60 s).
                 connect_timeout=5,
                 retries={"mode": "standard", "max_attempts": 3},
             ),
