@@ -63,6 +63,20 @@ def body_editor(page):
     return editor
 
 
+def type_with_bold(page, editor, before, bold, after):
+    """Type a paragraph into the body editor, then select `bold` with the keyboard and
+    press the toolbar's bold button. Moving by characters (not by words or visual lines)
+    keeps the selection exact whatever the editor's width."""
+    editor.click()
+    page.keyboard.type(before + bold + after)
+    for _ in after:
+        page.keyboard.press("ArrowLeft")
+    for _ in bold:
+        page.keyboard.press("Shift+ArrowLeft")
+    page.locator('.field-body .prose-editor button[data-name="bold"]').click()
+    expect(editor.locator("strong")).to_have_text(bold)
+
+
 def save(page, live_server):
     """Press "Simpan", wait for the article list (a form with errors stays put), and
     return the form's fields as the browser sent them."""
@@ -125,17 +139,7 @@ def test_writer_and_editor_take_an_article_from_draft_to_published(
     writers.locator(".select2-results__option", has_text="Pemerintahan").click()
     expect(writers.locator("#id_category")).to_have_value(str(category.pk))
 
-    # Type the paragraph, then select BOLD with the keyboard and press the toolbar's
-    # bold button. Moving by characters (not by words or visual lines) keeps the
-    # selection exact whatever the editor's width.
-    editor_box.click()
-    writers.keyboard.type(BEFORE_BOLD + BOLD + AFTER_BOLD)
-    for _ in AFTER_BOLD:
-        writers.keyboard.press("ArrowLeft")
-    for _ in BOLD:
-        writers.keyboard.press("Shift+ArrowLeft")
-    writers.locator('.field-body .prose-editor button[data-name="bold"]').click()
-    expect(editor_box.locator("strong")).to_have_text(BOLD)
+    type_with_bold(writers, editor_box, BEFORE_BOLD, BOLD, AFTER_BOLD)
     expect(editor_box).to_contain_text(BEFORE_BOLD + BOLD + AFTER_BOLD)
 
     # Writers get only "Draf" and "Dalam peninjauan".

@@ -24,7 +24,7 @@ from .factories import make_article, make_category, make_photo, make_user
 
 # Fixtures, found by pytest under these names (see test_browser_newsroom.py).
 from .test_browser_journey import TIMEOUT_MS, browser  # noqa: F401
-from .test_browser_newsroom import body_editor
+from .test_browser_newsroom import body_editor, type_with_bold
 
 HEADER = "Content-Security-Policy"
 # <script> types a browser runs, so script-src governs them. Others are data blocks.
@@ -230,14 +230,7 @@ def test_nothing_is_blocked_for_readers_or_the_newsroom(live_server, browser, se
         page.locator(".field-category .select2-selection").click()
         page.locator(".select2-search__field").fill("Pemerin")
         page.locator(".select2-results__option", has_text="Pemerintahan").click()
-        editor.click()
-        page.keyboard.type(BEFORE_BOLD + BOLD + AFTER_BOLD)
-        for _ in AFTER_BOLD:
-            page.keyboard.press("ArrowLeft")
-        for _ in BOLD:
-            page.keyboard.press("Shift+ArrowLeft")
-        page.locator('.field-body .prose-editor button[data-name="bold"]').click()
-        expect(editor.locator("strong")).to_have_text(BOLD)
+        type_with_bold(page, editor, BEFORE_BOLD, BOLD, AFTER_BOLD)
         # Tiptap's own stylesheet applied (allowed by its hash): typed spaces are kept.
         assert editor.evaluate("e => getComputedStyle(e).whiteSpace") == "break-spaces"
 
