@@ -148,10 +148,16 @@ def test_indonesian_catalog_is_complete_and_compiled():
     assert not stale, f"run `make messages`: django.mo is older than django.po for {stale}"
 
 
-def test_manage_py_says_what_to_set_in_one_line():
-    result = run_python(
-        "import runpy, sys; sys.argv = ['manage.py', 'check']; "
-        "runpy.run_path('manage.py', run_name='__main__')"
+@pytest.mark.parametrize("command", ["check", "makemigrations", "migrate", "runserver"])
+def test_manage_py_says_what_to_set_in_one_line(command):
+    clean = {k: v for k, v in os.environ.items() if k in {"PATH", "HOME", "LANG"}}
+    result = subprocess.run(
+        [sys.executable, "manage.py", command],
+        cwd=BASE_DIR,
+        env=clean,
+        capture_output=True,
+        text=True,
+        timeout=60,
     )
     assert result.returncode != 0
     assert "Traceback" not in result.stderr
