@@ -40,25 +40,3 @@ class User(AbstractUser):
     def public_name(self):
         """The name shown to readers: never the login name or the email address."""
         return self.display_name or self.get_full_name() or _("Humas staff")
-
-
-class Throttle(models.Model):
-    """Hits per key in a fixed time window, shared by every worker and host.
-
-    Used for the limits that must hold across processes (registrations per address,
-    reset requests, resent verification mails, reports); see accounts/throttle.py.
-    """
-
-    key = models.CharField(max_length=200)
-    period = models.BigIntegerField()
-    expires = models.BigIntegerField(help_text="Unix time at which the period ends.")
-    hits = models.PositiveIntegerField(default=0)
-
-    class Meta:
-        constraints = [
-            models.UniqueConstraint(fields=("key", "period"), name="throttle_one_per_period"),
-        ]
-        indexes = [models.Index(fields=("expires",), name="throttle_expires_idx")]
-
-    def __str__(self):
-        return f"{self.key} @{self.period}: {self.hits}"

@@ -85,8 +85,6 @@ def verify_email(user) -> None:
 @transaction.atomic
 def delete_account(*, user) -> None:
     """Delete the account and its personal data. Comments stay, as from a deleted user
-    (Comment.user is SET_NULL); reports the user made go with the account."""
-    from articles.pagecache import content_changed
-
+    (Comment.user is SET_NULL); reports the user made go with the account. Cached pages
+    showing the name are retired by the page cache's watch on User (accounts/apps.py)."""
     user.delete()
-    content_changed()  # cached comment lists still carry the name

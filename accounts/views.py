@@ -12,9 +12,10 @@ from django.utils.http import url_has_allowed_host_and_scheme, urlsafe_base64_de
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from humas import throttle
 from humas.clientip import client_ip
 
-from . import services, throttle
+from . import services
 from .forms import DeleteAccountForm, ProfileForm, RegistrationForm
 from .tokens import email_verification_token
 

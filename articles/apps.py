@@ -7,15 +7,24 @@ class ArticlesConfig(AppConfig):
     verbose_name = _("Newsroom")
 
     def ready(self):
-        from django.db.models.signals import post_delete, post_save
+        from taggit.models import Tag, TaggedItem
 
-        from .models import Article, ArticleNote, Category, Comment, GalleryItem, Photo
-        from .pagecache import content_changed
+        from humas import pagecache
 
-        for model in (Article, ArticleNote, Category, Comment, GalleryItem, Photo):
-            post_save.connect(
-                content_changed, sender=model, dispatch_uid=f"pagecache-{model.__name__}"
-            )
-            post_delete.connect(
-                content_changed, sender=model, dispatch_uid=f"pagecache-{model.__name__}-del"
-            )
+        from . import models
+
+        # Everything of the newsroom that shows on a public page (humas/pagecache.py).
+        for model in (
+            models.Article,
+            models.ArticleNote,
+            models.Category,
+            models.Comment,
+            models.GalleryItem,
+            models.Photo,
+            models.Photographer,
+            models.SiteSettings,
+            Tag,
+            TaggedItem,
+        ):
+            pagecache.watch(model)
+        pagecache.watch_schedule(models.Article.objects.next_scheduled_time)

@@ -6,18 +6,16 @@ from datetime import timedelta
 from django import forms
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.cache import cache
 from django.db import transaction
-from django.db.models import Count, Window
+from django.db.models import Case, Sum, Value, When, Window
 from django.utils import timezone
 from django.utils.html import escape, linebreaks, urlize
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
-from accounts.text import clean_text
+from humas.text import clean_text
 
-from .models import Comment
-from .pagecache import content_changed
+from .models import Comment, CommentReport
 
 MIN_LENGTH, MAX_LENGTH = 2, 2000
 FLOOD_LIMIT, FLOOD_WINDOW = 5, timedelta(minutes=10)
@@ -109,8 +107,6 @@ def post_comment(*, article, user, body: str) -> Comment:
         comment = Comment(article=article, user=user, body=body, status=initial_status(user, body))
         comment.full_clean()
         comment.save()
-    if comment.status == Comment.Status.APPROVED:
-        article.forget_rendered_page()
     return comment
 
 
@@ -126,58 +122,24 @@ def as_row(comment):
     }
 
 
-def approved_comments(article_id):
-    """(the newest approved comments as rows, how many are approved), cached under the
-    content version, which every comment save or moderation moves on."""
-    from .pagecache import content_version
-
-    key = f"articles:comments:{content_version()}:{article_id}"
-    cached = cache.get(key)
-    if cached is None:
-        # One query: the count rides along on every row (a window computed before the
-        # LIMIT), so no separate COUNT(*) is needed.
-        approved = list(
-            Comment.objects.filter(article_id=article_id)
-            .approved()
-            .select_related("user")
-            .annotate(total=Window(Count("pk")))
-            .order_by("-created_at", "-pk")[:COMMENTS_SHOWN]
-        )
-        cached = ([as_row(c) for c in approved], approved[0].total if approved else 0)
-        cache.set(key, cached, 60)
-    return cached
-
-
-def waiting_comments(article_id, user):
-    """The reader's own comments on this article that wait for moderation.
-
-    Asked on every logged-in view of an article, so written as the one small indexed
-    query it is, without the ORM's query building, which costs more than the query.
-    """
-    table = Comment._meta.db_table
-    waiting = Comment.objects.raw(
-        f"SELECT id, created_at, body, status, user_id FROM {table} "  # noqa: S608 - our table
-        "WHERE article_id = %s AND user_id = %s AND status = %s "
-        "ORDER BY created_at DESC, id DESC LIMIT %s",
-        [article_id, user.pk, Comment.Status.PENDING, COMMENTS_SHOWN],
-    )
-    return [
-        {"pk": c.pk, "user_id": user.pk, "author": user.public_name, "created_at": c.created_at,
-         "body": c.body, "status": c.status}
-        for c in waiting
-    ]  # fmt: skip
-
-
 def comments_context(*, article_id, user):
-    """What the comment area shows: the newest approved comments, the reader's own that
-    wait for moderation (only they see those), and the approved count."""
-    rows, count = approved_comments(article_id)
-    if user is not None and user.is_authenticated:
-        waiting = waiting_comments(article_id, user)
-        if waiting:
-            rows = sorted(rows + waiting, key=lambda r: (r["created_at"], r["pk"]), reverse=True)
-            rows = rows[:COMMENTS_SHOWN]
-    return {"comments": rows, "comment_count": count, "comments_shown": COMMENTS_SHOWN}
+    """What the comment area shows: the newest comments this reader may see
+    (CommentQuerySet.visible_to: approved ones, and their own that wait for moderation),
+    and how many are approved. One query: the count rides along on every row (a window
+    computed before the LIMIT)."""
+    approved = Case(When(status=Comment.Status.APPROVED, then=Value(1)), default=Value(0))
+    visible = list(
+        Comment.objects.filter(article_id=article_id)
+        .visible_to(user)
+        .select_related("user")
+        .annotate(approved_count=Window(Sum(approved)))
+        .order_by("-created_at", "-pk")[:COMMENTS_SHOWN]
+    )
+    return {
+        "comments": [as_row(c) for c in visible],
+        "comment_count": visible[0].approved_count if visible else 0,
+        "comments_shown": COMMENTS_SHOWN,
+    }
 
 
 @transaction.atomic
@@ -190,8 +152,6 @@ def moderate(comments, *, status, editor, reason="") -> int:
         comment.moderated_at = timezone.now()
         comment.moderation_reason = reason
         comment.save(update_fields=["status", "moderated_by", "moderated_at", "moderation_reason"])
-    for article in {c.article for c in comments}:
-        article.forget_rendered_page()
     return len(comments)
 
 
@@ -200,18 +160,15 @@ def report_comment(*, comment, reporter, reason) -> bool:
 
     A comment reported by several readers goes back to waiting for an editor.
     """
-    from .models import CommentReport
-
     with transaction.atomic():
         _report, created = CommentReport.objects.get_or_create(
             comment=comment, reporter=reporter, defaults={"reason": reason}
         )
         if created and comment.reports.count() >= REPORTS_TO_HIDE:
-            Comment.objects.filter(pk=comment.pk, status=Comment.Status.APPROVED).update(
-                status=Comment.Status.PENDING,
-                moderation_reason=_("Reported by several readers"),
-                moderated_at=timezone.now(),
-            )
-            comment.article.forget_rendered_page()
-            content_changed()  # an update() sends no signal: tell the caches ourselves
+            comment = Comment.objects.select_for_update().get(pk=comment.pk)
+            if comment.status == Comment.Status.APPROVED:
+                comment.status = Comment.Status.PENDING
+                comment.moderation_reason = _("Reported by several readers")
+                comment.moderated_at = timezone.now()
+                comment.save(update_fields=["status", "moderation_reason", "moderated_at"])
     return created

@@ -1,22 +1,22 @@
 from django.conf import settings
-from django.core.cache import cache
 from django.utils.functional import SimpleLazyObject
 
-from .models import NAV_CACHE_KEY, Category, SiteSettings
+from humas import pagecache
+
+from .models import Category, SiteSettings
 
 
 def nav_categories():
-    """The menu's categories: one small query a minute at most, not one per page."""
-    categories = cache.get(NAV_CACHE_KEY)
-    if categories is None:
-        categories = [{"name": c.name, "url": c.get_absolute_url()} for c in Category.objects.all()]
-        cache.set(NAV_CACHE_KEY, categories, 60)
-    return categories
+    return [{"name": c.name, "url": c.get_absolute_url()} for c in Category.objects.all()]
 
 
 def site(request):
+    """The menu and the footer's settings: read once per content version, not per page."""
+    seconds = settings.PAGE_CACHE_SECONDS
     return {
         "SITE_NAME": settings.SITE_NAME,
-        "SITE": SimpleLazyObject(SiteSettings.current),
-        "nav_categories": SimpleLazyObject(nav_categories),
+        "SITE": SimpleLazyObject(
+            lambda: pagecache.kept("site-settings", SiteSettings.current, seconds)
+        ),
+        "nav_categories": SimpleLazyObject(lambda: pagecache.kept("nav", nav_categories, seconds)),
     }

@@ -9,7 +9,9 @@ from django.utils.functional import cached_property
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
-from accounts.text import clean_text
+from humas.text import clean_text
+
+from .models import LATEST_FIRST
 
 MAX_QUERY_LENGTH = 100
 MAX_TERMS = 8
@@ -55,19 +57,17 @@ def search(queryset, query):
                     start_sel="<mark>", stop_sel="</mark>", max_words=35, min_words=15,
                 ),
             )
-            .order_by("-rank", "-published_at")
+            .order_by("-rank", *LATEST_FIRST)
         )  # fmt: skip
     condition = Q()
     for word in words:
         condition &= Q(title__icontains=word) | Q(lead__icontains=word) | Q(body__icontains=word)
-    return queryset.filter(pk__in=newest_ids(queryset.filter(condition))).order_by(
-        "-published_at", "-pk"
-    )
+    return queryset.filter(pk__in=newest_ids(queryset.filter(condition))).latest_first()
 
 
 def newest_ids(matches) -> list[int]:
     """The ids of the newest SEARCH_CANDIDATES of `matches` (one query, no joins)."""
-    newest = matches.order_by("-published_at", "-pk").values_list("pk", flat=True)
+    newest = matches.latest_first().values_list("pk", flat=True)
     return list(newest[:SEARCH_CANDIDATES])
 
 

@@ -16,9 +16,7 @@ class ArticleSitemap(Sitemap):
     limit = 5000
 
     def items(self):
-        return (
-            Article.objects.published().only("slug", "updated_at").order_by("-published_at", "-pk")
-        )
+        return Article.objects.published().only("slug", "updated_at").latest_first()
 
     def lastmod(self, item):
         return item.updated_at

@@ -108,13 +108,39 @@ def set_status(*, articles, status, by, reason="") -> list[Article]:
 
 
 def preview_token(article) -> str:
-    return signing.dumps({"article": article.pk}, salt=PREVIEW_SALT, compress=True)
+    """A link for someone without an account to read an unpublished article as it is
+    now: it names the article and the save it was made after."""
+    return signing.dumps(
+        {"article": article.pk, "saved": article.updated_at.isoformat()},
+        salt=PREVIEW_SALT,
+        compress=True,
+    )
 
 
 def article_for_preview(token) -> Article | None:
-    """The article a signed preview link shows, or None if the link is bad or expired."""
+    """The article a signed preview link shows, or None.
+
+    None when the link is bad or older than PREVIEW_MAX_AGE, when the article has been
+    saved since the link was made (the holder saw a draft, not whatever it became: staff
+    who may see it read the current one signed in), and when it is public or has been
+    taken down: a withdrawn article's text is nobody's to read any more.
+    """
     try:
         data = signing.loads(token, salt=PREVIEW_SALT, max_age=PREVIEW_MAX_AGE)
     except signing.BadSignature:
         return None
-    return Article.objects.filter(pk=data.get("article")).first()
+    article = Article.objects.filter(pk=data.get("article")).first()
+    if article is None or article.is_published() or article.is_withdrawn():
+        return None
+    if data.get("saved") != article.updated_at.isoformat():
+        return None
+    return article
+
+
+def can_preview(user, article) -> bool:
+    """Signed-in staff who may see an unpublished article: editors, and its writer."""
+    return (
+        user.is_authenticated
+        and user.is_staff
+        and (can_publish(user) or article.author_id == user.pk)
+    )

@@ -1,3 +1,5 @@
+import ipaddress
+
 from django.conf import settings
 
 
@@ -23,3 +25,20 @@ def client_ip(request) -> str:
 
 def client_ip_for_axes(request, *args, **kwargs) -> str:
     return client_ip(request)
+
+
+def address_group(address: str) -> str:
+    """The unit that one subscriber's traffic comes from: an IPv4 address as it is, an IPv6
+    address by its /64 (a mobile or home subscriber gets a whole /64 and picks addresses
+    in it freely). An IPv4-mapped IPv6 address is its IPv4 address; anything that is not
+    an address is returned as it is.
+    """
+    try:
+        ip = ipaddress.ip_address(address)
+    except ValueError:
+        return address
+    if ip.version == 6:
+        if ip.ipv4_mapped is not None:
+            return str(ip.ipv4_mapped)
+        return str(ipaddress.IPv6Network((ip, 64), strict=False))
+    return str(ip)

@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "axes",
     # The article body's editor; its assets are static files (articles/editor.py).
     "django_prose_editor",
+    "humas",
     "accounts",
     "articles",
     "wordpress",
@@ -149,31 +150,35 @@ if REDIS_URL:
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
     SESSION_ENGINE = "django.contrib.sessions.backends.db"
-# Rendered article pages, kept in each process's memory: a page served from here costs
-# no network round trip. An edit clears it in the process that saved it; other processes
-# and hosts see the change within ARTICLE_PAGE_CACHE_SECONDS.
-CACHES["pages"] = {
-    "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-    "LOCATION": "article-pages",
-    "OPTIONS": {"MAX_ENTRIES": 1000},
-}
-
 # View counting (articles/viewcount.py). A reader counts once per article per window.
 VIEW_COUNTER_BACKEND = env("VIEW_COUNTER_BACKEND")
 VIEW_DEDUP_SECONDS = env.int("VIEW_DEDUP_SECONDS", default=30 * 60)
+# One address (an IPv4 address, or an IPv6 /64: what one subscriber gets) adds at most
+# this many new readers to one article per VIEW_DEDUP_SECONDS; more are "held back",
+# counted apart and shown to staff, not added to the views. 0: no limit. The default is
+# for Indonesian mobile carriers, whose CGNAT puts tens to a few hundred subscribers
+# behind each public IPv4 address: even a story that goes round on WhatsApp brings a
+# handful of them to one article in half an hour, so 30 leaves ample room (and a class
+# or an office reading together mostly fits) while one address, however it rotates its
+# user agent or accounts, adds at most 30 views per article per half hour, not 200 in a
+# second. See docs/view-counting.md.
+VIEW_MAX_READERS_PER_ADDRESS = env.int("VIEW_MAX_READERS_PER_ADDRESS", default=30)
 # "server": the article view counts; "beacon": the page's script POSTs to the beacon
 # (for a CDN's full-page cache in front, which the server never sees).
 VIEW_COUNT_MODE = env("VIEW_COUNT_MODE", default="server")
-# Rendered anonymous article pages are kept this long; counting still runs per request.
-ARTICLE_PAGE_CACHE_SECONDS = env.int("ARTICLE_PAGE_CACHE_SECONDS", default=60)
-# Other anonymous pages (home, listings, feeds, sitemaps): see articles/pagecache.py.
+# Public pages (humas/pagecache.py): each worker keeps up to PAGE_CACHE_ENTRIES rendered
+# pages in memory, each served while the content version is unchanged and for at most
+# PAGE_CACHE_SECONDS (the bound for what changes without a save: most-read lists).
 PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=300)
+PAGE_CACHE_ENTRIES = env.int("PAGE_CACHE_ENTRIES", default=500)
 if VIEW_COUNTER_BACKEND not in {"db", "redis"}:
     raise ImproperlyConfigured("VIEW_COUNTER_BACKEND must be 'db' or 'redis'.")
 if env("COMMENT_MODERATION", default="pre") not in {"pre", "trusted"}:
     raise ImproperlyConfigured("COMMENT_MODERATION must be 'pre' or 'trusted'.")
 if VIEW_COUNT_MODE not in {"server", "beacon"}:
     raise ImproperlyConfigured("VIEW_COUNT_MODE must be 'server' or 'beacon'.")
+if VIEW_MAX_READERS_PER_ADDRESS < 0:
+    raise ImproperlyConfigured("VIEW_MAX_READERS_PER_ADDRESS must be 0 (no limit) or more.")
 if VIEW_COUNTER_BACKEND == "redis" and not REDIS_URL:
     raise ImproperlyConfigured("VIEW_COUNTER_BACKEND=redis needs REDIS_URL to be set.")
 
@@ -315,8 +320,8 @@ LOGOUT_REDIRECT_URL = "/"
 # Scripts: our own files only, plus inline scripts carrying this response's nonce. The
 # nonce appears in the header only on responses that used it (the admin's article form,
 # for the body editor's import map: templates/admin/articles/article/change_form.html).
-# Public pages have no inline script at all, since the page caches (articles/pagecache.py,
-# ArticleDetailView.cached_page) serve one rendering to many responses, each with a nonce
+# Public pages have no inline script at all, since the page cache (humas/pagecache.py,
+# humas.pagecache.page) serves one rendering to many responses, each with a nonce
 # of its own. (The article page's JSON-LD is a data block, which CSP does not govern.)
 # Styles: our own files, plus the one stylesheet the body editor (Tiptap, inside
 # django-prose-editor 0.28.0) adds at run time, allowed by its hash rather than with

@@ -5,11 +5,10 @@ from django.http import HttpResponse
 from django.urls import include, path, re_path
 from django.views.static import serve
 
-from articles.pagecache import public_page
 from articles.sitemaps import SITEMAPS, news_sitemap, robots_txt
-from articles.views import healthz
 
 from . import views
+from .pagecache import public_page
 
 admin.site.site_header = "Humas CMS"
 admin.site.site_title = "Humas CMS"
@@ -17,7 +16,7 @@ admin.site.site_title = "Humas CMS"
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("bahasa/<str:code>/", views.switch_language, name="switch-language"),
-    path("healthz", healthz, name="healthz"),
+    path("healthz", views.healthz, name="healthz"),
     path(
         "sitemap.xml",
         public_page(sitemap),

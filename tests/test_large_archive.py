@@ -6,7 +6,8 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from articles import search, views
+from articles import search
+from articles.models import Article, listings
 
 from .factories import make_article, make_category
 
@@ -46,7 +47,7 @@ def test_search_ranks_and_counts_only_the_newest_matches(client, monkeypatch):
 def test_home_shows_a_category_whose_articles_are_older_than_the_candidates(client, monkeypatch):
     """The category blocks are numbered over the newest HOME_CANDIDATES articles; a
     category with none among them is still read, on its own."""
-    monkeypatch.setattr(views, "HOME_CANDIDATES", 5)
+    monkeypatch.setattr(listings, "HOME_CANDIDATES", 5)
     busy = make_category(name="Pemerintahan", order=1)
     quiet = make_category(name="Pariwisata", order=2)
     newest = [make_article(category=busy, published_at=hours_ago(n)) for n in range(6)]
@@ -61,12 +62,12 @@ def test_home_shows_a_category_whose_articles_are_older_than_the_candidates(clie
 def test_related_articles_compete_among_the_newest_written_that_share_a_tag(client, monkeypatch):
     """Only the RELATED_CANDIDATES articles sharing a tag that were written last are
     ranked by tags in common: an old article sharing more tags drops out."""
-    monkeypatch.setattr(views, "RELATED_CANDIDATES", 2)
+    monkeypatch.setattr(listings, "RELATED_CANDIDATES", 2)
     article = make_article(tags=["banjir", "demak", "rob"])
     make_article(title="Lama Tiga Tag", tags=["banjir", "demak", "rob"])
     make_article(title="Baru Satu Tag", tags=["banjir"])
     make_article(title="Baru Dua Tag", tags=["banjir", "demak"])
-    related = [a.title for a in views.related_articles(article)]
+    related = [a.title for a in Article.objects.related_to(article)]
     assert related[:2] == ["Baru Dua Tag", "Baru Satu Tag"]
     assert "Lama Tiga Tag" not in related
 

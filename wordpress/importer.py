@@ -33,10 +33,10 @@ from django.utils.html import strip_tags
 from django.utils.text import slugify
 from taggit.models import Tag
 
-from accounts.text import clean_text
 from articles import images
 from articles.models import Article, Category, Comment, Photo, Photographer
 from articles.models.slugs import unique_slug
+from humas.text import clean_text
 
 from . import content, wxr
 from .models import ImportedAttachment, ImportedComment, ImportedPost, LegacyPath

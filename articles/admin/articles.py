@@ -109,6 +109,7 @@ class ArticleAdmin(admin.ModelAdmin):
         "published_at",
         "author",
         "view_count",
+        "held_back",
         "comment_count",
     )
     list_filter = (
@@ -275,7 +276,6 @@ class ArticleAdmin(admin.ModelAdmin):
                 comment=form.cleaned_data.get("workflow_comment", ""),
             )
         workflow.record_revision(article=article, by=request.user)
-        article.forget_rendered_page()
 
     @admin.action(description=_("Publish the selected articles"), permissions=("publish",))
     def publish_selected(self, request, queryset):
@@ -346,15 +346,28 @@ class ArticleAdmin(admin.ModelAdmin):
     def views_summary(self, obj):
         if not obj.pk:
             return "—"
-        from ..viewcount import displayed_totals
+        from ..viewcount import displayed_totals, held_back_totals
 
         total = displayed_totals([obj])[obj.pk]
+        held_back = held_back_totals([obj])[obj.pk]
         return format_html(
-            "<p><strong>{}</strong> {}</p>{}",
+            "<p><strong>{}</strong> {}</p>{}{}",
             total,
             _("views in all"),
+            format_html(
+                "<p>{} {}</p>",
+                held_back,
+                _("held back: new readers beyond the limit for one address, not counted"),
+            )
+            if held_back
+            else "",
             reports.svg_bar_chart(reports.daily_series(obj)),
         )
+
+    @admin.display(description=_("held back"), ordering="views_held_back")
+    def held_back(self, obj):
+        """Views held back by the address limit (articles/viewcount.py), next to the views."""
+        return obj.views_held_back or None  # "-" when none
 
     def get_urls(self):
         return [
@@ -387,7 +400,6 @@ class ArticleAdmin(admin.ModelAdmin):
                 raise PermissionDenied
             revision = get_object_or_404(article.revisions, pk=request.POST.get("restore"))
             workflow.restore_revision(article=article, revision=revision, by=request.user)
-            article.forget_rendered_page()
             self.message_user(request, _("Revision #%(n)s restored.") % {"n": revision.pk})
             return redirect("admin:articles_article_change", article.pk)
         by_id = {str(r.pk): r for r in revisions}

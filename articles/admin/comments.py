@@ -128,7 +128,6 @@ class CommentAdmin(admin.ModelAdmin):
             obj.moderated_by = request.user
             obj.moderated_at = timezone.now()
         super().save_model(request, obj, form, change)
-        obj.article.forget_rendered_page()
 
 
 @admin.register(CommentReport)

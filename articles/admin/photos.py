@@ -281,8 +281,6 @@ class PhotoAdmin(admin.ModelAdmin):
             images.save_photo(photo=obj, upload=form.cleaned_upload, regenerate=bool(regenerate))
         except images.STORAGE_ERRORS as error:  # a full disk, an unreachable bucket
             raise PhotoNotStored(not_stored_message(error)) from error
-        for article in Article.objects.filter(Q(featured_photo=obj) | Q(gallery_items__photo=obj)):
-            article.forget_rendered_page()
 
     def get_urls(self):
         return [

@@ -1,24 +1,17 @@
 """The newsroom's models, one module per concept."""
 
-from .article import (
-    Article,
-    ArticleNote,
-    ArticleQuerySet,
-    ArticleRevision,
-    ArticleTransition,
-    GalleryItem,
-    article_page_cache_key,
-    rank_by_views,
-)
-from .category import NAV_CACHE_KEY, Category
+from .article import Article, ArticleNote, ArticleQuerySet, GalleryItem, rank_by_views
+from .category import Category
 from .comment import Comment, CommentQuerySet, CommentReport
+from .history import ArticleRevision, ArticleTransition
+from .listings import LATEST_FIRST, tagged_items
 from .photo import Photo, Photographer, credit_line, photo_upload_to
 from .site import SiteSettings
 from .slugs import SLUG_MAX_LENGTH, save_with_unique_slug, unique_slug
 from .views import ArticleDailyViews, ViewFlush, ViewMark
 
 __all__ = [
-    "NAV_CACHE_KEY",
+    "LATEST_FIRST",
     "SLUG_MAX_LENGTH",
     "Article",
     "ArticleDailyViews",
@@ -36,10 +29,10 @@ __all__ = [
     "SiteSettings",
     "ViewFlush",
     "ViewMark",
-    "article_page_cache_key",
     "credit_line",
     "photo_upload_to",
     "rank_by_views",
     "save_with_unique_slug",
+    "tagged_items",
     "unique_slug",
 ]

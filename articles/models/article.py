@@ -1,7 +1,6 @@
 from datetime import timedelta
 
 from django.conf import settings
-from django.core.cache import caches
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
@@ -15,6 +14,7 @@ from taggit.managers import TaggableManager
 
 from ..sanitize import sanitize_html
 from .category import Category
+from .listings import LATEST_FIRST, ListingQueries
 from .photo import Photo, credit_line
 from .slugs import SLUG_MAX_LENGTH, save_with_unique_slug
 
@@ -39,20 +39,36 @@ def rank_by_views(days, limit):
     return dict(ranked)
 
 
-def article_page_cache_key(language, slug):
-    return f"articles:page:{language}:{slug}"
-
-
-class ArticleQuerySet(models.QuerySet):
+class ArticleQuerySet(ListingQueries, models.QuerySet):
     def published(self):
         """The one definition of public: published, and the publish time has come."""
         return self.filter(status=Article.Status.PUBLISHED, published_at__lte=timezone.now())
 
-    def in_category(self, category):
-        return self.filter(category=category)
+    def scheduled(self):
+        """Approved for a publish time still to come: public from then on, by itself."""
+        return self.filter(status=Article.Status.PUBLISHED, published_at__gt=timezone.now())
 
-    def latest_first(self):
-        return self.order_by("-published_at", "-pk")
+    def withdrawn(self):
+        """Taken down after having been public: their address answers 410, not 404."""
+        return self.filter(status=Article.Status.UNPUBLISHED, published_at__isnull=False)
+
+    def next_scheduled_time(self):
+        """When the next scheduled article comes out (None if none is scheduled)."""
+        return self.scheduled().aggregate(next=models.Min("published_at"))["next"]
+
+    def for_page(self):
+        """What the article page shows, fetched with the article."""
+        return (
+            self.select_related("category", "author", "featured_photo__photographer")
+            .prefetch_related("tags")
+            # Most articles have no gallery and no corrections: ask first, fetch if so.
+            .annotate(
+                has_gallery=models.Exists(
+                    GalleryItem.objects.filter(article=models.OuterRef("pk"))
+                ),
+                has_notes=models.Exists(ArticleNote.objects.filter(article=models.OuterRef("pk"))),
+            )
+        )
 
     def popular(self, days=7, candidates=50):
         """Published articles by views over the last `days` days (today counts as one).
@@ -77,12 +93,8 @@ class ArticleQuerySet(models.QuerySet):
             self.published()
             .filter(pk__in=list(totals))
             .annotate(period_views=period_views)
-            .order_by("-period_views", "-published_at")
+            .order_by("-period_views", *LATEST_FIRST)
         )
-
-    def for_cards(self):
-        """What an article card shows, fetched with the articles (no query per card)."""
-        return self.select_related("category", "featured_photo__photographer")
 
 
 class Article(models.Model):
@@ -146,6 +158,8 @@ class Article(models.Model):
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
     view_count = models.PositiveIntegerField(_("views"), default=0, editable=False)
+    # New readers beyond VIEW_MAX_READERS_PER_ADDRESS from one address (articles/viewcount.py).
+    views_held_back = models.PositiveIntegerField(_("views held back"), default=0, editable=False)
     takedown_reason = models.TextField(
         _("reason for taking down"),
         blank=True,
@@ -155,7 +169,7 @@ class Article(models.Model):
     objects = ArticleQuerySet.as_manager()
 
     class Meta:
-        ordering = ("-published_at", "-pk")
+        ordering = LATEST_FIRST
         verbose_name = _("article")
         verbose_name_plural = _("articles")
         permissions = [("publish_article", _("Can publish, schedule and unpublish articles"))]
@@ -200,20 +214,7 @@ class Article(models.Model):
         # Sanitized on every save, whoever writes (admin, import, shell): the stored body
         # is the only HTML the site renders unescaped.
         self.body = sanitize_html(self.body)
-        result = save_with_unique_slug(self, self.title, super().save, *args, **kwargs)
-        self.forget_rendered_page()
-        return result
-
-    def delete(self, *args, **kwargs):
-        self.forget_rendered_page()
-        return super().delete(*args, **kwargs)
-
-    def forget_rendered_page(self):
-        """Drop the cached public page of this process; the others' copies expire within
-        ARTICLE_PAGE_CACHE_SECONDS."""
-        caches["pages"].delete_many(
-            [article_page_cache_key(code, self.slug) for code, _name in settings.LANGUAGES]
-        )
+        return save_with_unique_slug(self, self.title, super().save, *args, **kwargs)
 
     def is_published(self):
         """Mirror of ArticleQuerySet.published() for one object."""
@@ -225,11 +226,16 @@ class Article(models.Model):
 
     @property
     def is_scheduled(self):
+        """Mirror of ArticleQuerySet.scheduled() for one object."""
         return (
             self.status == self.Status.PUBLISHED
             and self.published_at is not None
             and self.published_at > timezone.now()
         )
+
+    def is_withdrawn(self):
+        """Mirror of ArticleQuerySet.withdrawn() for one object."""
+        return self.status == self.Status.UNPUBLISHED and self.published_at is not None
 
     @property
     def featured_credit(self):
@@ -292,54 +298,6 @@ class GalleryItem(models.Model):
 
     def __str__(self):
         return str(self.photo)
-
-
-class ArticleTransition(models.Model):
-    """One change of an article's status: who, when, from, to, and why."""
-
-    article = models.ForeignKey(
-        Article, on_delete=models.CASCADE, related_name="transitions", verbose_name=_("article")
-    )
-    from_status = models.CharField(_("from"), max_length=20, choices=Article.Status.choices)
-    to_status = models.CharField(_("to"), max_length=20, choices=Article.Status.choices)
-    by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+",
-        verbose_name=_("by"),
-    )  # fmt: skip
-    at = models.DateTimeField(_("at"), auto_now_add=True)
-    comment = models.TextField(_("comment"), blank=True)
-
-    class Meta:
-        ordering = ("-at", "-pk")
-        verbose_name = _("status change")
-        verbose_name_plural = _("status changes")
-
-    def __str__(self):
-        return f"{self.get_from_status_display()} → {self.get_to_status_display()}"
-
-
-class ArticleRevision(models.Model):
-    """The article's fields as one save left them; restoring one saves them back."""
-
-    article = models.ForeignKey(
-        Article, on_delete=models.CASCADE, related_name="revisions", verbose_name=_("article")
-    )
-    by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+",
-        verbose_name=_("by"),
-    )  # fmt: skip
-    at = models.DateTimeField(_("at"), auto_now_add=True)
-    data = models.JSONField(_("fields"))
-    note = models.CharField(_("note"), max_length=200, blank=True)
-
-    class Meta:
-        ordering = ("-at", "-pk")
-        verbose_name = _("revision")
-        verbose_name_plural = _("revisions")
-        indexes = [models.Index(fields=("article", "-at"), name="revision_article_idx")]
-
-    def __str__(self):
-        return f"#{self.pk} {self.at:%Y-%m-%d %H:%M}"
 
 
 class ArticleNote(models.Model):

@@ -1,11 +1,8 @@
-from django.core.cache import cache
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from .slugs import SLUG_MAX_LENGTH, save_with_unique_slug
-
-NAV_CACHE_KEY = "articles:nav-categories"
 
 
 class Category(models.Model):
@@ -30,11 +27,4 @@ class Category(models.Model):
         return reverse("articles:category", kwargs={"slug": self.slug})
 
     def save(self, *args, **kwargs):
-        result = save_with_unique_slug(self, self.name, super().save, *args, **kwargs)
-        cache.delete(NAV_CACHE_KEY)
-        return result
-
-    def delete(self, *args, **kwargs):
-        result = super().delete(*args, **kwargs)
-        cache.delete(NAV_CACHE_KEY)
-        return result
+        return save_with_unique_slug(self, self.name, super().save, *args, **kwargs)

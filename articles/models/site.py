@@ -1,9 +1,7 @@
 from django.conf import settings
-from django.core.cache import cache
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-SITE_SETTINGS_CACHE_KEY = "articles:site-settings"
 NETWORKS = ("instagram", "facebook", "x", "youtube", "tiktok")
 
 
@@ -37,26 +35,22 @@ class SiteSettings(models.Model):
     def save(self, *args, **kwargs):
         self.pk = 1
         super().save(*args, **kwargs)
-        cache.delete(SITE_SETTINGS_CACHE_KEY)
 
     @classmethod
     def current(cls):
-        """The settings as a dict for templates, cached; built from defaults if unsaved."""
-        data = cache.get(SITE_SETTINGS_CACHE_KEY)
-        if data is None:
-            row = cls.objects.filter(pk=1).first() or cls()
-            defaults = dict(settings.SOCIAL_LINKS)
-            labels = {"instagram": "Instagram", "facebook": "Facebook", "x": "X",
-                      "youtube": "YouTube", "tiktok": "TikTok"}  # fmt: skip
-            data = {
-                "social_links": [
-                    (labels[n], getattr(row, n) or defaults.get(labels[n], ""))
-                    for n in NETWORKS
-                    if getattr(row, n) or defaults.get(labels[n])
-                ],
-                "address": row.address,
-                "phone": row.phone,
-                "email": row.email,
-            }
-            cache.set(SITE_SETTINGS_CACHE_KEY, data, 300)
+        """The settings as a dict for templates; built from defaults if unsaved."""
+        row = cls.objects.filter(pk=1).first() or cls()
+        defaults = dict(settings.SOCIAL_LINKS)
+        labels = {"instagram": "Instagram", "facebook": "Facebook", "x": "X",
+                  "youtube": "YouTube", "tiktok": "TikTok"}  # fmt: skip
+        data = {
+            "social_links": [
+                (labels[n], getattr(row, n) or defaults.get(labels[n], ""))
+                for n in NETWORKS
+                if getattr(row, n) or defaults.get(labels[n])
+            ],
+            "address": row.address,
+            "phone": row.phone,
+            "email": row.email,
+        }
         return data

@@ -24,8 +24,8 @@ from taggit.models import Tag, TaggedItem
 from articles.demo_content import ARTICLES
 from articles.models import Article, ArticleDailyViews, Category, Comment, Photo
 from articles.models.slugs import SLUG_MAX_LENGTH
-from articles.pagecache import content_changed
 from articles.sanitize import sanitize_html
+from humas import pagecache
 
 ARCHIVE_DAYS = 3 * 365
 READERS = 300
@@ -130,7 +130,7 @@ class Command(BaseCommand):
                 f"({time.monotonic() - started:.0f} s)"
             )
         self.analyze()
-        content_changed()  # cached pages list the old archive
+        pagecache.changed()  # bulk inserts send no signals: cached pages list the old archive
         elapsed = time.monotonic() - started
         summary = ", ".join(f"{count} {name}" for name, count in totals.items())
         self.stdout.write(self.style.SUCCESS(f"Created {summary} in {elapsed:.1f} s."))

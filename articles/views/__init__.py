@@ -1,0 +1,1 @@
+"""Public views: the article page (article.py) and the listings (listings.py)."""
