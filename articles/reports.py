@@ -6,6 +6,7 @@ from datetime import date, timedelta
 
 from django import forms
 from django.db.models import Sum
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext as _
@@ -125,7 +126,7 @@ def most_read_csv(rows, start, end) -> str:
                 csv_safe(row["article__category__name"]),
                 timezone.localtime(published).strftime("%Y-%m-%d %H:%M") if published else "",
                 row["views"],
-                f"/berita/{row['article__slug']}/",
+                reverse("articles:detail", args=[row["article__slug"]]),
             ]
         )
     return buffer.getvalue()

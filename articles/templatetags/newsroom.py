@@ -20,7 +20,6 @@ def newsroom_dashboard(context):
     articles = Article.objects.select_related("author", "category")
     if not workflow.can_publish(user):
         articles = articles.filter(author=user)
-    now = timezone.now()
     today = timezone.localdate()
     week = [today - timedelta(days=6 - i) for i in range(7)]
     per_day = dict(
@@ -35,10 +34,8 @@ def newsroom_dashboard(context):
             :8
         ],
         "review": articles.filter(status=Article.Status.REVIEW).order_by("updated_at")[:8],
-        "scheduled": articles.filter(
-            status=Article.Status.PUBLISHED, published_at__gt=now
-        ).order_by("published_at")[:8],
-        "recent": articles.published().order_by("-published_at")[:8],
+        "scheduled": articles.scheduled().order_by("published_at")[:8],
+        "recent": articles.published().latest_first()[:8],
         "most_read": Article.objects.popular(days=7)[:5],
         "chart": reports.svg_bar_chart(
             [(day, per_day.get(day, 0)) for day in week], width=300, height=90
