@@ -5,29 +5,48 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('articles', '0010_comment_author_name'),
+        ("articles", "0010_comment_author_name"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='article',
-            name='views_held_back',
-            field=models.PositiveIntegerField(default=0, editable=False, verbose_name='views held back'),
+            model_name="article",
+            name="views_held_back",
+            field=models.PositiveIntegerField(
+                default=0, editable=False, verbose_name="views held back"
+            ),
         ),
         migrations.CreateModel(
-            name='ViewAddress',
+            name="ViewAddress",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('address', models.CharField(max_length=64)),
-                ('window_start', models.DateTimeField()),
-                ('readers', models.PositiveIntegerField(default=0)),
-                ('article', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='articles.article')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("address", models.CharField(max_length=64)),
+                ("window_start", models.DateTimeField()),
+                ("readers", models.PositiveIntegerField(default=0)),
+                (
+                    "article",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="articles.article",
+                    ),
+                ),
             ],
             options={
-                'indexes': [models.Index(fields=['window_start'], name='viewaddress_window_start_idx')],
-                'constraints': [models.UniqueConstraint(fields=('article', 'address'), name='viewaddress_one_per_address')],
+                "indexes": [
+                    models.Index(fields=["window_start"], name="viewaddress_window_start_idx")
+                ],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("article", "address"), name="viewaddress_one_per_address"
+                    )
+                ],
             },
         ),
     ]

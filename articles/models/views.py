@@ -56,6 +56,31 @@ class ViewMark(models.Model):
         return f"{self.article_id} {self.reader[:8]}"
 
 
+class ViewAddress(models.Model):
+    """How many new readers one address brought to an article in its current window.
+
+    `address` is a salted hash (the salt changes daily) of the client's IPv4 address or
+    IPv6 /64, never the address itself. The window starts with the first reader and lasts
+    VIEW_DEDUP_SECONDS; rows whose window has ended are pruned.
+    """
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="+")
+    address = models.CharField(max_length=64)
+    window_start = models.DateTimeField()
+    readers = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=("article", "address"), name="viewaddress_one_per_address"
+            ),
+        ]
+        indexes = [models.Index(fields=("window_start",), name="viewaddress_window_start_idx")]
+
+    def __str__(self):
+        return f"{self.article_id} {self.address[:8]}: {self.readers}"
+
+
 class ViewFlush(models.Model):
     """A batch of buffered counts applied by `flush_views`, so it is never applied twice."""
 
