@@ -80,6 +80,7 @@ def local_today(now=None):
 # tests/test_viewcount_bots.py checks the answers against CrawlerDetect's own.
 
 DIGIT_RUN = re.compile(r"[0-9]+")
+PLAIN_TEXT_CAN_MATCH_DIGIT = re.compile(r"[0-9.\[\\]")
 LEADING_OPTIONAL_CLASS = re.compile(r"\[(?:\\.|[^\]\\])+\]\*(?![*+?{|])")
 
 
@@ -128,6 +129,8 @@ def _digit_in(items, c) -> bool:
 
 
 def can_match_digit(pattern: str) -> bool:
+    if not PLAIN_TEXT_CAN_MATCH_DIGIT.search(pattern):
+        return False  # no digit, no ".", no class, no escape: letters and punctuation only
     try:
         from re import _constants, _parser
 

@@ -220,29 +220,95 @@ def test_large_counts_are_grouped_the_indonesian_way(client, article):
     assert "dibaca : 1.234" in read(client, article).content.decode()
 
 
+SAME_ORIGIN = {"HTTP_SEC_FETCH_SITE": "same-origin"}
+
+
+def beacon(client, article, ua=CHROME_ANDROID, **headers):
+    return client.post(f"/berita/{article.slug}/dibaca/", HTTP_USER_AGENT=ua, **headers)
+
+
 def test_beacon_counts_with_the_same_rules(client, article, settings):
     settings.VIEW_COUNT_MODE = "beacon"
     url = f"/berita/{article.slug}/dibaca/"
     page = read(client, article).content.decode()
     assert views(article) == 0  # in beacon mode the page itself does not count
     assert f'data-view-beacon="{url}"' in page
-    response = client.post(url, HTTP_USER_AGENT=CHROME_ANDROID, HTTP_SEC_FETCH_SITE="same-origin")
+    response = beacon(client, article, **SAME_ORIGIN, HTTP_ORIGIN="http://testserver")
     assert response.json() == {"views": 1, "display": "1"}
-    client.post(url, HTTP_USER_AGENT=CHROME_ANDROID)  # a reload
-    client.post(url, HTTP_USER_AGENT="Googlebot/2.1")
-    client.post(url, HTTP_USER_AGENT=BROWSERS[1], HTTP_SEC_FETCH_SITE="cross-site")
+    assert response["Cache-Control"] == "no-store"
+    assert beacon(client, article, **SAME_ORIGIN).json()["views"] == 1  # a reload
+    assert beacon(client, article, ua="Googlebot/2.1", **SAME_ORIGIN).status_code == 200
     assert views(article) == 1
     assert client.get(url).status_code == 405
-    assert client.post("/berita/tidak-ada/dibaca/").status_code == 404
+    assert client.post("/berita/tidak-ada/dibaca/", **SAME_ORIGIN).status_code == 404
 
 
-def test_beacon_refuses_unpublished_articles(client):
-    article = make_article(status=Article.Status.DRAFT)
-    assert (
-        client.post(f"/berita/{article.slug}/dibaca/", HTTP_USER_AGENT=CHROME_ANDROID).status_code
-        == 404
-    )
+@pytest.mark.parametrize(
+    "headers",
+    [
+        {},  # no Sec-Fetch-Site: no browser's fetch from the page (curl, a script)
+        {"HTTP_SEC_FETCH_SITE": "cross-site"},
+        {"HTTP_SEC_FETCH_SITE": "same-site"},  # another subdomain
+        {"HTTP_SEC_FETCH_SITE": "none"},  # typed into the address bar
+        {"HTTP_ORIGIN": "https://example.net"},
+        {"HTTP_SEC_FETCH_SITE": "same-origin", "HTTP_ORIGIN": "https://example.net"},
+        {"HTTP_SEC_FETCH_SITE": "same-origin", "HTTP_ORIGIN": "null"},
+        {"HTTP_SEC_FETCH_SITE": "same-origin", "HTTP_ORIGIN": "https://testserver"},  # http
+    ],
+    ids=[
+        "no-sec-fetch-site", "cross-site", "same-site", "none", "foreign-origin-only",
+        "same-origin-foreign-origin", "null-origin", "other-scheme",
+    ],
+)  # fmt: skip
+def test_beacon_refuses_requests_not_from_the_page_itself(client, article, settings, headers):
+    settings.VIEW_COUNT_MODE = "beacon"
+    for n in range(3):
+        response = beacon(client, article, ua=BROWSERS[n], **headers)
+        assert response.status_code == 403
     assert views(article) == 0
+
+
+def test_beacon_behind_https_takes_its_own_https_origin(client, article, settings):
+    settings.VIEW_COUNT_MODE = "beacon"
+    assert (
+        beacon(client, article, secure=True, **SAME_ORIGIN, HTTP_ORIGIN="https://testserver")
+    ).json()["views"] == 1
+    assert (
+        beacon(client, article, ua=BROWSERS[1], secure=True, **SAME_ORIGIN,
+               HTTP_ORIGIN="http://testserver").status_code
+        == 403
+    )  # fmt: skip
+
+
+def test_beacon_is_not_there_in_server_mode(client, article):
+    for headers in ({}, SAME_ORIGIN):
+        assert beacon(client, article, **headers).status_code == 404
+    assert views(article) == 0
+
+
+def test_beacon_refuses_unpublished_articles(client, settings):
+    settings.VIEW_COUNT_MODE = "beacon"
+    article = make_article(status=Article.Status.DRAFT)
+    assert beacon(client, article, **SAME_ORIGIN).status_code == 404
+    assert views(article) == 0
+
+
+def test_beacon_allowed(rf, settings):
+    def allowed(method="post", **headers):
+        return viewcount.beacon_allowed(getattr(rf, method)("/berita/x/dibaca/", **headers))
+
+    origin = {"HTTP_ORIGIN": "http://testserver"}
+    assert not allowed(**SAME_ORIGIN)  # server mode
+    settings.VIEW_COUNT_MODE = "beacon"
+    assert allowed(**SAME_ORIGIN)
+    assert allowed(**SAME_ORIGIN, **origin)
+    assert allowed(**SAME_ORIGIN, HTTP_ORIGIN="HTTP://TESTSERVER")
+    assert not allowed("get", **SAME_ORIGIN, **origin)
+    assert not allowed(**origin)
+    assert not allowed(HTTP_SEC_FETCH_SITE="cross-site", **origin)
+    assert not allowed(**SAME_ORIGIN, HTTP_ORIGIN="http://testserver:8000")
+    assert not allowed(**SAME_ORIGIN, HTTP_ORIGIN="http://testserver.evil.example")
+    assert not allowed(**SAME_ORIGIN, **origin, HTTP_HOST="not-allowed.example")
 
 
 def test_most_read_ranks_by_daily_buckets(client):
