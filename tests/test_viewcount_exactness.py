@@ -1,7 +1,9 @@
 """Proof of exactness: the real site under gunicorn with 4 workers, hit concurrently.
 
 200 distinct readers, one reader reloading 5 times, and bots, HEADs, prefetches and
-POSTs all at once: the count rises by exactly 201 and no request fails.
+POSTs all at once: the count rises by exactly 201 and no request fails. Meanwhile one
+address sends 120 requests to another article, each with a user agent of its own: that
+count rises by exactly VIEW_MAX_READERS_PER_ADDRESS (30), and the other 90 are held back.
 """
 
 import random
@@ -16,13 +18,17 @@ from concurrent.futures import ThreadPoolExecutor
 from .live import BASE_DIR, gunicorn, manage, site_env
 from .services import start_redis
 from .test_viewcount import BOTS, CHROME_ANDROID
+from .test_viewcount_address import rotating_agent
 
 SLUG = "uji-ketepatan-penghitung"
+ONE_ADDRESS_SLUG = "uji-batas-satu-alamat"
+LIMIT = 30  # VIEW_MAX_READERS_PER_ADDRESS's default
+ROTATING = 120  # requests from one address, each with a user agent of its own
 
 
-def request(base, *, method="GET", ip="198.51.100.250", ua=CHROME_ANDROID, **headers):
+def request(base, *, method="GET", ip="198.51.100.250", ua=CHROME_ANDROID, slug=SLUG, **headers):
     req = urllib.request.Request(
-        f"{base}/berita/{SLUG}/",
+        f"{base}/berita/{slug}/",
         method=method,
         headers={"User-Agent": ua, "X-Forwarded-For": ip, **headers},
     )
@@ -45,21 +51,32 @@ def traffic():
         ({"ip": f"192.0.2.{130 + i}", "Sec-Purpose": "prefetch;prerender"}, 200) for i in range(20)
     ]
     plan += [({"ip": f"192.0.2.{160 + i}", "method": "POST"}, 403) for i in range(10)]  # CSRF
+    plan += [
+        ({"ip": "192.0.2.250", "ua": rotating_agent(n), "slug": ONE_ADDRESS_SLUG}, 200)
+        for n in range(ROTATING)
+    ]
     random.Random(7).shuffle(plan)
     return plan
 
 
-def database_counts(db_path):
+def database_counts(db_path, slug=SLUG):
     with sqlite3.connect(db_path) as db:
         (views,) = db.execute(
-            "SELECT view_count FROM articles_article WHERE slug = ?", [SLUG]
+            "SELECT view_count FROM articles_article WHERE slug = ?", [slug]
         ).fetchone()
         (daily,) = db.execute(
             "SELECT COALESCE(SUM(views), 0) FROM articles_articledailyviews d "
             "JOIN articles_article a ON a.id = d.article_id WHERE a.slug = ?",
-            [SLUG],
+            [slug],
         ).fetchone()
     return views, daily
+
+
+def held_back(db_path, slug=ONE_ADDRESS_SLUG):
+    with sqlite3.connect(db_path) as db:
+        return db.execute(
+            "SELECT views_held_back FROM articles_article WHERE slug = ?", [slug]
+        ).fetchone()[0]
 
 
 def prepare_site(tmp_path, **extra):
@@ -69,9 +86,10 @@ def prepare_site(tmp_path, **extra):
     manage(env, "seed_demo", "-v0")
     manage(
         env, "shell", "-c",
-        "from articles.models import Article; a = Article.objects.published().first(); "
+        "from articles.models import Article; a, b = Article.objects.published()[:2]; "
         f"Article.objects.filter(pk=a.pk).update(slug='{SLUG}', view_count=1000); "
-        "a.daily_views.all().delete()",
+        f"Article.objects.filter(pk=b.pk).update(slug='{ONE_ADDRESS_SLUG}', view_count=500); "
+        "a.daily_views.all().delete(); b.daily_views.all().delete()",
     )  # fmt: skip
     return env
 
@@ -102,7 +120,10 @@ def test_sqlite_counts_exactly_under_concurrent_load(tmp_path):
     env = prepare_site(tmp_path)
     with gunicorn(env, workers=4, log_path=tmp_path / "gunicorn.log") as base:
         run_drill(base)
-    assert database_counts(tmp_path / "site.sqlite3") == (1201, 201)
+    db = tmp_path / "site.sqlite3"
+    assert database_counts(db) == (1201, 201)
+    assert database_counts(db, ONE_ADDRESS_SLUG) == (500 + LIMIT, LIMIT)
+    assert held_back(db) == ROTATING - LIMIT
     assert "Traceback" not in (tmp_path / "gunicorn.log").read_text()
 
 
@@ -112,12 +133,16 @@ def test_redis_counts_exactly_under_concurrent_load_and_flushes_exactly_once(tmp
         env = prepare_site(tmp_path, REDIS_URL=redis_url, VIEW_COUNTER_BACKEND="redis")
         with gunicorn(env, workers=4, log_path=tmp_path / "gunicorn.log") as base:
             run_drill(base)
-            assert database_counts(tmp_path / "site.sqlite3") == (1000, 0)  # all buffered
+            db = tmp_path / "site.sqlite3"
+            assert database_counts(db) == (1000, 0)  # all buffered
+            assert (database_counts(db, ONE_ADDRESS_SLUG), held_back(db)) == ((500, 0), 0)
             kill_flushes_midway(env)
             manage(env, "flush_views")
-            assert database_counts(tmp_path / "site.sqlite3") == (1201, 201)
+            assert database_counts(db) == (1201, 201)
             manage(env, "flush_views")
-            assert database_counts(tmp_path / "site.sqlite3") == (1201, 201)
+            assert database_counts(db) == (1201, 201)
+            assert database_counts(db, ONE_ADDRESS_SLUG) == (500 + LIMIT, LIMIT)
+            assert held_back(db) == ROTATING - LIMIT
             status_page = (
                 urllib.request.urlopen(
                     urllib.request.Request(
