@@ -18,7 +18,6 @@ class ArticlesConfig(AppConfig):
             models.Article,
             models.ArticleNote,
             models.Category,
-            models.Comment,
             models.GalleryItem,
             models.Photo,
             models.Photographer,
@@ -27,4 +26,5 @@ class ArticlesConfig(AppConfig):
             TaggedItem,
         ):
             pagecache.watch(model)
+        pagecache.watch(models.Comment, shows=models.Comment.is_or_was_public)
         pagecache.watch_schedule(models.Article.objects.next_scheduled_time)

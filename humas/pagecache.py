@@ -172,12 +172,13 @@ def changed(**kwargs):
     store.bump_after_commit()
 
 
-def watch(model, *, fields=None, on_create=True):
+def watch(model, *, fields=None, on_create=True, shows=None):
     """Move the version on whenever `model` is saved or deleted.
 
     fields: only saves that may touch these fields count (a save naming other
     update_fields, like the login's last_login, does not). on_create=False: a new row
-    shows nowhere yet (a new user account).
+    shows nowhere yet (a new user account). shows(instance): whether the row is, or was
+    when loaded, on a public page (a comment waiting for moderation is not).
     """
     fields = frozenset(fields or ())
 
@@ -186,11 +187,17 @@ def watch(model, *, fields=None, on_create=True):
             return
         if fields and update_fields is not None and not fields & set(update_fields):
             return
+        if shows is not None and not shows(instance):
+            return
         changed()
+
+    def deleted(sender, instance, **kwargs):
+        if shows is None or shows(instance):
+            changed()
 
     uid = f"pagecache:{model._meta.label}"
     post_save.connect(saved, sender=model, weak=False, dispatch_uid=f"{uid}:save")
-    post_delete.connect(changed, sender=model, weak=False, dispatch_uid=f"{uid}:delete")
+    post_delete.connect(deleted, sender=model, weak=False, dispatch_uid=f"{uid}:delete")
 
 
 def watch_schedule(next_change):

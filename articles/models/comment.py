@@ -82,6 +82,18 @@ class Comment(models.Model):
     def get_absolute_url(self):
         return f"{self.article.get_absolute_url()}#komentar-{self.pk}"
 
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        instance = super().from_db(db, field_names, values)
+        instance.loaded_status = instance.__dict__.get("status")
+        return instance
+
+    def is_or_was_public(self):
+        """Shown on the article now, or when it was read from the database (a comment
+        being hidden): what the page cache watches (articles/apps.py)."""
+        approved = self.Status.APPROVED
+        return self.status == approved or getattr(self, "loaded_status", None) == approved
+
 
 class CommentReport(models.Model):
     """A reader's report that a comment breaks the rules; editors see it in the admin."""
