@@ -272,7 +272,6 @@ def main():
             (tmp / label).mkdir()
             env = site_env(
                 tmp / label, DATABASE_URL=url, PAGE_CACHE_SECONDS="0",
-                ARTICLE_PAGE_CACHE_SECONDS="0",
             )  # fmt: skip
             manage(env, "migrate", "--noinput", "-v0")
             manage(env, "collectstatic", "--noinput", "-v0")
