@@ -16,7 +16,7 @@ round trip a cached page costs. Scheduled content comes due without a save: the
 version carries the time of the next scheduled change (``watch_schedule()``), and the
 first request after it moves the version on.
 
-Keys are (language, host, path with query string): a request for another allowed host
+Keys are (language, host, path and the page number): a request for another allowed host
 gets its own copy, so no request can change the canonical or share links that other
 readers get. Nothing else of the request (cookies, headers) reaches the shared copy.
 
@@ -318,8 +318,17 @@ def clear():
     _store = None
 
 
+# The query parameters that choose what a public page shows (a listing's page, a
+# sitemap's section page); any other (utm_source, fbclid...) gets the same copy, so junk
+# query strings can neither fill the cache nor force a rendering per request.
+PAGE_PARAMETERS = ("page", "p")
+
+
 def page_key(request, path=None):
-    return (get_language(), request.get_host(), path or request.get_full_path())
+    if path is None:
+        chosen = [(name, request.GET.get(name)) for name in PAGE_PARAMETERS]
+        path = (request.path, *((name, value) for name, value in chosen if value is not None))
+    return (get_language(), request.get_host(), path)
 
 
 def page(request, build, *, path=None):

@@ -286,3 +286,18 @@ def test_users_display_name_saves_are_what_is_watched():
     user.display_name = "B"
     user.save(update_fields=["display_name"])
     assert pagecache.current_version() != version
+
+
+def test_junk_query_strings_share_one_copy_and_page_numbers_do_not(
+    client, settings, django_assert_num_queries
+):
+    category = make_category(name="Daerah")
+    for n in range(14):
+        make_article(category=category, title=f"Daerah {n}")
+    url = category.get_absolute_url()
+    first = html(client, url)
+    version = 0 if settings.REDIS_URL else 1
+    with django_assert_num_queries(version):  # no rendering for a new fbclid
+        assert html(client, f"{url}?fbclid=abc123&utm_source=wa") == first
+    second = html(client, f"{url}?page=2")
+    assert second != first and "Daerah 13" in second
