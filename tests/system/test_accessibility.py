@@ -28,7 +28,7 @@ from .test_browser_journey import TIMEOUT_MS, browser  # noqa: F401 - a fixture
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
-AXE = Path(__file__).resolve().parent.parent / "node_modules" / "axe-core" / "axe.min.js"
+AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
 AXE_RUN = "async () => await axe.run(document, {resultTypes: ['violations']})"
 FAILING_IMPACTS = {"serious", "critical"}
 SEARCH = "search"

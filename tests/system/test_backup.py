@@ -15,8 +15,8 @@ import uuid
 import environ
 import pytest
 
-from .live import BASE_DIR, fetch, gunicorn, manage, site_env
-from .services import require
+from ..live import BASE_DIR, fetch, gunicorn, manage, site_env
+from ..services import require
 
 PG_BIN = "/usr/lib/postgresql/15/bin"
 

@@ -20,7 +20,7 @@ from playwright.sync_api import expect, sync_playwright
 
 from articles.models import Comment
 
-from .factories import make_article
+from ..factories import make_article
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [

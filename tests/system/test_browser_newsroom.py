@@ -21,7 +21,7 @@ from playwright.sync_api import expect
 
 from articles.models import Article, ArticleTransition
 
-from .factories import make_category, make_user
+from ..factories import make_category, make_user
 
 # Fixtures, found by pytest under these names (ruff sees an unused import, then the test's
 # `new_page` argument as a redefinition of it: F401 here, F811 there).

@@ -5,7 +5,7 @@ import re
 
 from playwright.sync_api import expect
 
-from .factories import make_article, make_category, make_photo
+from ..factories import make_article, make_category, make_photo
 from .test_browser_journey import TIMEOUT_MS, browser  # noqa: F401 - the shared browser
 
 PHONE = {"width": 360, "height": 740}

@@ -28,7 +28,7 @@ import humas.cache
 from articles import images
 from articles.models import Photo
 
-from .factories import (
+from ..factories import (
     jpeg_bytes,
     make_article,
     make_category,
@@ -37,8 +37,8 @@ from .factories import (
     make_reader,
     make_user,
 )
-from .live import fetch, free_port, gunicorn_master, manage, site_env, worker_pids
-from .services import IN_CI, PostgreSQL, start_redis
+from ..live import fetch, free_port, gunicorn_master, manage, site_env, worker_pids
+from ..services import IN_CI, PostgreSQL, start_redis
 
 CSRF_TOKEN = "faultdrill" * 3 + "ok"  # 32 letters: a CSRF secret the form sends back as is
 BROWSER = "Mozilla/5.0 (Linux; Android 14) Chrome/126.0 Mobile Safari/537.36"

@@ -16,7 +16,7 @@ import urllib.request
 
 import pytest
 
-from .live import BASE_DIR, fetch, gunicorn, manage, site_env
+from ..live import BASE_DIR, fetch, gunicorn, manage, site_env
 
 PRODUCTION = {
     "ALLOWED_HOSTS": "humas.example.go.id",

@@ -4,7 +4,7 @@ import re
 
 import pytest
 
-from .live import fetch, gunicorn, manage, site_env
+from ..live import fetch, gunicorn, manage, site_env
 
 
 @pytest.fixture(scope="module")

@@ -25,9 +25,9 @@ from PIL import Image
 
 from articles.models import Photo
 
-from .factories import jpeg_bytes, make_article, make_photo, make_photographer
-from .live import BASE_DIR, free_port
-from .services import IN_CI
+from ..factories import jpeg_bytes, make_article, make_photo, make_photographer
+from ..live import BASE_DIR, free_port
+from ..services import IN_CI
 
 pytestmark = pytest.mark.django_db
 

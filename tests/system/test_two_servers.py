@@ -33,8 +33,8 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
 
-from .live import BASE_DIR, free_port, manage, site_env
-from .services import PostgreSQL, require, start_redis
+from ..live import BASE_DIR, free_port, manage, site_env
+from ..services import PostgreSQL, require, start_redis
 
 HOST = "humas.test"
 BROWSER = "Mozilla/5.0 (Linux; Android 14) Chrome/126.0 Mobile Safari/537.36"

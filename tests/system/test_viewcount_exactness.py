@@ -15,10 +15,10 @@ import time
 import urllib.request
 from concurrent.futures import ThreadPoolExecutor
 
-from .live import BASE_DIR, gunicorn, manage, site_env
-from .services import start_redis
-from .test_viewcount import BOTS, CHROME_ANDROID
-from .test_viewcount_address import rotating_agent
+from ..live import BASE_DIR, gunicorn, manage, site_env
+from ..services import start_redis
+from ..test_viewcount import BOTS, CHROME_ANDROID
+from ..test_viewcount_address import rotating_agent
 
 SLUG = "uji-ketepatan-penghitung"
 ONE_ADDRESS_SLUG = "uji-batas-satu-alamat"
