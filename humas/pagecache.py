@@ -27,6 +27,7 @@ readers get. Nothing else of the request (cookies, headers) reaches the shared c
     return pagecache.respond(request, entry, values={"view_count": "1.234"})
 """
 
+import logging
 import re
 import secrets
 import threading
@@ -36,6 +37,7 @@ from contextvars import ContextVar
 from dataclasses import dataclass, field
 from functools import partial, wraps
 
+import redis
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
 from django.contrib.messages import get_messages
@@ -50,8 +52,10 @@ from django.utils.translation import get_language
 # ---------------------------------------------------------------------------------------
 # The version, shared by every worker and host.
 
-VERSION_KEY = "pagecache:version"
-DUE_KEY = "pagecache:due"  # Unix time of the next scheduled change, 0 for none
+VERSION_KEY = "humas:pagecache:version"
+DUE_KEY = "humas:pagecache:due"  # Unix time of the next scheduled change, 0 for none
+REDIS_UNAVAILABLE = (redis.exceptions.ConnectionError, redis.exceptions.TimeoutError)
+logger = logging.getLogger(__name__)
 _schedules = []  # callables -> the next datetime at which something public comes due
 
 
@@ -95,31 +99,54 @@ class DatabaseVersion:
         pass  # bumped inside the transaction already
 
 
-class CacheVersion:
-    """The version in the shared cache (Redis): one MGET per request.
+class RedisVersion:
+    """The version in Redis: one MGET per request, on a client of its own (Django's cache
+    client builds a new Redis object for every call, which costs more than the round
+    trip here).
 
     A restarted Redis starts from the clock (milliseconds), above any version a worker
-    may still hold pages for, so nothing old is taken for current.
+    may still hold pages for, so nothing old is taken for current. While Redis does not
+    answer, pages are rendered for every request and this worker forgets its copies: a
+    change made meanwhile cannot have moved the version on.
     """
 
+    BUMP = """
+    local current = redis.call('GET', KEYS[1])
+    if ARGV[2] ~= '' and current ~= ARGV[2] then return 0 end
+    if current then redis.call('INCR', KEYS[1]) else redis.call('SET', KEYS[1], ARGV[3]) end
+    redis.call('SET', KEYS[2], ARGV[1])
+    return 1
+    """
+
+    def __init__(self):
+        self.redis = redis.Redis.from_url(
+            settings.REDIS_URL, socket_timeout=0.5, socket_connect_timeout=0.5
+        )
+        self.bump_script = self.redis.register_script(self.BUMP)
+
     def read(self):
-        found = cache.get_many([VERSION_KEY, DUE_KEY])
-        version = found.get(VERSION_KEY)
-        if version is None:
-            cache.add(VERSION_KEY, int(time.time() * 1000), None)
-            cache.add(DUE_KEY, _epoch(next_due()), None)
-            found = cache.get_many([VERSION_KEY, DUE_KEY])
-            version = found.get(VERSION_KEY)
-        return version, found.get(DUE_KEY) or 0
+        try:
+            version, due = self.redis.mget(VERSION_KEY, DUE_KEY)
+            if version is None:
+                with self.redis.pipeline() as pipe:
+                    pipe.set(VERSION_KEY, int(time.time() * 1000), nx=True)
+                    pipe.set(DUE_KEY, _epoch(next_due()), nx=True)
+                    pipe.mget(VERSION_KEY, DUE_KEY)
+                    version, due = pipe.execute()[-1]
+        except REDIS_UNAVAILABLE:
+            _memory.clear()
+            return None, 0
+        return int(version), int(due or 0)
 
     def bump(self, expected=None):
-        if expected is not None and cache.get(VERSION_KEY) != expected:
-            return
         try:
-            cache.incr(VERSION_KEY)
-        except ValueError:  # missing, or Redis away: a fresh start from the clock
-            cache.add(VERSION_KEY, int(time.time() * 1000), None)
-        cache.set(DUE_KEY, _epoch(next_due()), None)
+            self.bump_script(
+                keys=[VERSION_KEY, DUE_KEY],
+                args=[_epoch(next_due()), "" if expected is None else expected,
+                      int(time.time() * 1000)],
+            )  # fmt: skip
+        except REDIS_UNAVAILABLE:
+            logger.warning("Redis unavailable: the page version was not moved on")
 
     def bump_after_commit(self):
         # Bumped once when the change is made and again once it is committed: a reader
@@ -144,7 +171,7 @@ _store = None
 def versions():
     global _store
     if _store is None:
-        _store = CacheVersion() if settings.REDIS_URL else DatabaseVersion()
+        _store = RedisVersion() if settings.REDIS_URL else DatabaseVersion()
     return _store
 
 
