@@ -173,14 +173,15 @@ def test_personal_parts_never_leak_between_readers_through_the_page_cache(client
 def test_logged_in_reader_query_count_is_constant(client, article, django_assert_max_num_queries):
     """Prevents re-querying the article, its tags and photo for every logged-in reader.
 
-    Nine: session, user, the comment list and count, and the counted view (savepoint,
-    reader mark, increment, daily bucket, release)."""
+    Ten at most: session, user, the page version, the comment list with its count, and
+    the counted view (savepoint, reader mark, readers per address, increment, daily
+    bucket, release); test_queries.py has the exact figure."""
     from .factories import make_user
 
     client.force_login(make_user())
     client.get(article.get_absolute_url())  # fills the page cache
     client.force_login(make_user())
-    with django_assert_max_num_queries(9):
+    with django_assert_max_num_queries(10):
         response = client.get(
             article.get_absolute_url(), HTTP_USER_AGENT="Mozilla/5.0 Firefox/121.0"
         )
