@@ -1,5 +1,5 @@
 """Bot detection cached by the user agent's shape: CrawlerDetect's answers, at a fraction
-of its cost for a user agent not seen before (articles/viewcount.py, "Bot detection")."""
+of its cost for a user agent not seen before (articles/viewcount/readers.py, "Bot detection")."""
 
 import re
 import time
@@ -9,6 +9,7 @@ from crawlerdetect import CrawlerDetect
 from crawlerdetect.providers.crawlers import data as CRAWLER_PATTERNS
 
 from articles import viewcount
+from articles.viewcount import readers
 
 from .test_viewcount import BOTS, BROWSERS, CHROME_ANDROID
 
@@ -18,10 +19,10 @@ DIGITS = re.compile(r"[0-9]+")
 @pytest.fixture(autouse=True)
 def _empty_caches():
     viewcount.is_bot.cache_clear()
-    viewcount._shape_is_bot.cache_clear()
+    readers._shape_is_bot.cache_clear()
     yield
     viewcount.is_bot.cache_clear()
-    viewcount._shape_is_bot.cache_clear()
+    readers._shape_is_bot.cache_clear()
 
 
 def crawlerdetect_says(user_agent):
