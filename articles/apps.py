@@ -13,7 +13,7 @@ class ArticlesConfig(AppConfig):
 
         from . import models
 
-        # Everything of the newsroom that shows on a public page (humas/pagecache.py).
+        # Everything of the newsroom that shows on a public page (humas/pagecache/).
         for model in (
             models.Article,
             models.ArticleNote,

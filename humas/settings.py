@@ -166,7 +166,7 @@ VIEW_MAX_READERS_PER_ADDRESS = env.int("VIEW_MAX_READERS_PER_ADDRESS", default=3
 # "server": the article view counts; "beacon": the page's script POSTs to the beacon
 # (for a CDN's full-page cache in front, which the server never sees).
 VIEW_COUNT_MODE = env("VIEW_COUNT_MODE", default="server")
-# Public pages (humas/pagecache.py): each worker keeps up to PAGE_CACHE_ENTRIES rendered
+# Public pages (humas/pagecache/): each worker keeps up to PAGE_CACHE_ENTRIES rendered
 # pages in memory, each served while the content version is unchanged and for at most
 # PAGE_CACHE_SECONDS (the bound for what changes without a save: most-read lists).
 PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=300)
@@ -320,7 +320,7 @@ LOGOUT_REDIRECT_URL = "/"
 # Scripts: our own files only, plus inline scripts carrying this response's nonce. The
 # nonce appears in the header only on responses that used it (the admin's article form,
 # for the body editor's import map: templates/admin/articles/article/change_form.html).
-# Public pages have no inline script at all, since the page cache (humas/pagecache.py,
+# Public pages have no inline script at all, since the page cache (humas/pagecache/,
 # humas.pagecache.page) serves one rendering to many responses, each with a nonce
 # of its own. (The article page's JSON-LD is a data block, which CSP does not govern.)
 # Styles: our own files, plus the one stylesheet the body editor (Tiptap, inside

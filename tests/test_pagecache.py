@@ -1,4 +1,4 @@
-"""The public page cache (humas/pagecache.py): what readers get from the shared copy,
+"""The public page cache (humas/pagecache/): what readers get from the shared copy,
 and that every change of something public reaches them on the next request."""
 
 import time
@@ -178,7 +178,7 @@ def test_a_scheduled_article_appears_when_its_time_comes_without_a_save(
     # which sends no signal; the page cache's through time.time).
     Article.objects.filter(pk=later.pk).update(published_at=timezone.now() - timedelta(seconds=1))
     due = time.time() + 3600
-    monkeypatch.setattr(pagecache.time, "time", lambda: due + 1)
+    monkeypatch.setattr(time, "time", lambda: due + 1)
     assert "Rapat paripurna" in html(client, "/")
 
 

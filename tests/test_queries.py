@@ -1,7 +1,7 @@
 """SQL per public page is exact and constant, whatever the number of tags, photos,
 comments and articles: measured cold (nothing cached) and warm (the next request).
 
-Without Redis the page version is read from the database (humas/pagecache.py): one
+Without Redis the page version is read from the database (humas/pagecache/): one
 query per request that Redis answers instead, hence VERSION.
 """
 

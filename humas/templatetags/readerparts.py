@@ -4,7 +4,7 @@
     {% reader_part "includes/account.html" %}   the account menu: rendered per reader
     {% reader_value "view_count" %}             a value given per request
 
-While the shared copy of a page renders (humas/pagecache.py puts a recorder in the
+While the shared copy of a page renders (humas/pagecache/ puts a recorder in the
 context), each tag leaves a hole; anywhere else it renders in place, so a template
 works the same in a cached page, a preview and a page that is never cached.
 """

@@ -1,0 +1,226 @@
+"""The version of everything public, and the hub that moves it on.
+
+Every cached public page is tagged with the version it was rendered under and served
+only while that version is current. The version lives where every worker and host reads
+it: Redis with REDIS_URL (RedisVersion), else the database (DatabaseVersion). Apps
+declare what shows on their public pages with watch() and what comes due by itself with
+watch_schedule(); saving or deleting such a row calls changed(). kept() keeps data that
+is costly to compute under the current version.
+"""
+
+import logging
+import time
+from contextvars import ContextVar
+
+import redis
+from django.conf import settings
+from django.core.cache import cache
+from django.db import connection, transaction
+from django.db.models.signals import post_delete, post_save
+
+from ..models import PageVersion
+
+VERSION_KEY = "humas:pagecache:version"
+DUE_KEY = "humas:pagecache:due"  # Unix time of the next scheduled change, 0 for none
+REDIS_UNAVAILABLE = (redis.exceptions.ConnectionError, redis.exceptions.TimeoutError)
+logger = logging.getLogger(__name__)
+_schedules = []  # callables -> the next datetime at which something public comes due
+
+
+class DatabaseVersion:
+    """The version in one row of humas_pageversion (sites without Redis).
+
+    Bumped inside the transaction that changes the content, so the two commit together:
+    a reader sees either the old version and old content, or both new.
+    """
+
+    def __init__(self):
+        self.table = PageVersion._meta.db_table
+
+    def read(self):
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT version, next_due FROM {self.table} WHERE id = 1")  # noqa: S608
+            row = cursor.fetchone()
+            if row is None:
+                cursor.execute(
+                    f"INSERT INTO {self.table} (id, version, next_due) VALUES (1, 1, %s) "  # noqa: S608
+                    "ON CONFLICT (id) DO NOTHING",
+                    [_epoch(next_due())],
+                )
+                return self.read()
+        return row
+
+    def bump(self, expected=None):
+        sql = f"UPDATE {self.table} SET version = version + 1, next_due = %s WHERE id = 1"  # noqa: S608
+        params = [_epoch(next_due())]
+        if expected is not None:  # only if no one else has moved it on since
+            sql += " AND version = %s"
+            params.append(expected)
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            if cursor.rowcount == 0 and expected is None:
+                self.read()  # no row yet: the first read creates it, at a new version
+
+    def bump_after_commit(self):
+        pass  # bumped inside the transaction already
+
+
+class RedisVersion:
+    """The version in Redis: one MGET per request, on a client of its own (Django's cache
+    client builds a new Redis object for every call, which costs more than the round
+    trip here).
+
+    A restarted Redis starts from the clock (milliseconds), above any version a worker
+    may still hold pages for, so nothing old is taken for current. While Redis does not
+    answer, pages are rendered for every request and this worker forgets its copies: a
+    change made meanwhile cannot have moved the version on.
+    """
+
+    BUMP = """
+    local current = redis.call('GET', KEYS[1])
+    if ARGV[2] ~= '' and current ~= ARGV[2] then return 0 end
+    if current then redis.call('INCR', KEYS[1]) else redis.call('SET', KEYS[1], ARGV[3]) end
+    redis.call('SET', KEYS[2], ARGV[1])
+    return 1
+    """
+
+    def __init__(self):
+        self.redis = redis.Redis.from_url(
+            settings.REDIS_URL, socket_timeout=0.5, socket_connect_timeout=0.5
+        )
+        self.bump_script = self.redis.register_script(self.BUMP)
+
+    def read(self):
+        try:
+            version, due = self.redis.mget(VERSION_KEY, DUE_KEY)
+            if version is None:
+                with self.redis.pipeline() as pipe:
+                    pipe.set(VERSION_KEY, int(time.time() * 1000), nx=True)
+                    pipe.set(DUE_KEY, _epoch(next_due()), nx=True)
+                    pipe.mget(VERSION_KEY, DUE_KEY)
+                    version, due = pipe.execute()[-1]
+        except REDIS_UNAVAILABLE:
+            return None, 0
+        return int(version), int(due or 0)
+
+    def bump(self, expected=None):
+        try:
+            self.bump_script(
+                keys=[VERSION_KEY, DUE_KEY],
+                args=[_epoch(next_due()), "" if expected is None else expected,
+                      int(time.time() * 1000)],
+            )  # fmt: skip
+        except REDIS_UNAVAILABLE:
+            logger.warning("Redis unavailable: the page version was not moved on")
+
+    def bump_after_commit(self):
+        # Bumped once when the change is made and again once it is committed: a reader
+        # that rendered the old rows in between stored its page under the middle
+        # version, which this second bump retires.
+        transaction.on_commit(self.bump)
+
+
+def _epoch(moment):
+    return int(moment.timestamp()) if moment else 0
+
+
+def next_due():
+    """The earliest time at which scheduled content becomes public (or None)."""
+    moments = [moment for schedule in _schedules if (moment := schedule()) is not None]
+    return min(moments) if moments else None
+
+
+_store = None
+
+
+def versions():
+    global _store
+    if _store is None:
+        _store = RedisVersion() if settings.REDIS_URL else DatabaseVersion()
+    return _store
+
+
+def forget_store():
+    """Read the settings again on next use (tests switch REDIS_URL)."""
+    global _store
+    _store = None
+
+
+def current_version():
+    """The version to serve pages of, or None when it cannot be known (Redis away):
+    then pages are rendered for each request and not kept."""
+    store = versions()
+    version, due = store.read()
+    if version is None:
+        return None
+    if due and time.time() >= due:
+        store.bump(expected=version)
+        version, _due = store.read()
+    return version
+
+
+# The hub: what moves the version on.
+
+
+def changed(**kwargs):
+    """Everything public may have changed: move the version on (now and after commit)."""
+    store = versions()
+    store.bump()
+    store.bump_after_commit()
+
+
+def watch(model, *, fields=None, on_create=True, shows=None):
+    """Move the version on whenever `model` is saved or deleted.
+
+    fields: only saves that may touch these fields count (a save naming other
+    update_fields, like the login's last_login, does not). on_create=False: a new row
+    shows nowhere yet (a new user account). shows(instance): whether the row is, or was
+    when loaded, on a public page (a comment waiting for moderation is not).
+    """
+    fields = frozenset(fields or ())
+
+    def saved(sender, instance, created=False, update_fields=None, **kwargs):
+        if created and not on_create:
+            return
+        if fields and update_fields is not None and not fields & set(update_fields):
+            return
+        if shows is not None and not shows(instance):
+            return
+        changed()
+
+    def deleted(sender, instance, **kwargs):
+        if shows is None or shows(instance):
+            changed()
+
+    uid = f"pagecache:{model._meta.label}"
+    post_save.connect(saved, sender=model, weak=False, dispatch_uid=f"{uid}:save")
+    post_delete.connect(deleted, sender=model, weak=False, dispatch_uid=f"{uid}:delete")
+
+
+def watch_schedule(next_change):
+    """`next_change()` gives the time at which content of an app becomes public by
+    itself (a scheduled article); pages go stale then."""
+    _schedules.append(next_change)
+
+
+# Data kept under the version: counts and lists that are costly to compute, used while
+# rendering pages.
+
+
+# The version a page is being rendered under, so that what it keeps while rendering
+# does not read the version again.
+rendering_version = ContextVar("rendering_version", default=None)
+
+
+def kept(name, compute, seconds):
+    """compute(), kept until the version moves on, and at most `seconds` (for what
+    changes without a save, such as most-read lists)."""
+    version = rendering_version.get() or current_version()
+    if version is None:
+        return compute()
+    key = f"pagecache:kept:{version}:{name}"
+    value = cache.get(key)
+    if value is None:
+        value = compute()
+        cache.set(key, value, seconds)
+    return value
