@@ -6,7 +6,7 @@ class PageVersion(models.Model):
     """The version of everything public, for sites without a shared cache (no REDIS_URL).
 
     One row. Every cached public page is tagged with the version it was rendered under
-    and served only while it is current (humas/pagecache.py). With Redis the version
+    and served only while it is current (humas/pagecache/). With Redis the version
     lives there; without it, here, so that every worker process of one host sees an
     edit or a takedown on its next request, not only the process that saved it.
     """

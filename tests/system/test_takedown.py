@@ -3,7 +3,7 @@ worker at once.
 
 The real site under gunicorn with 4 workers, with its page version in Redis (REDIS_URL)
 or in the database (humas_pageversion, SQLite). Every worker first serves, and so keeps
-in its memory (humas/pagecache.py), the article's page. Then an editor, signed in to
+in its memory (humas/pagecache/), the article's page. Then an editor, signed in to
 /admin/ in a separate connection as a browser would be, changes the article through the
 admin's own forms; the admin runs in whichever worker takes the POST. From the very
 next request on, every worker must answer with the change:
