@@ -43,7 +43,7 @@ class ArticleDetailView(DetailView):
         preview = self.preview(request, kwargs["slug"])
         if preview is not None:
             return preview
-        entry = self.shared_copy(request, kwargs["slug"])
+        entry = self.shared_copy(request, kwargs["slug"], path=request.path)
         if not isinstance(entry, pagecache.Entry):
             return entry
         total = None
@@ -54,16 +54,18 @@ class ArticleDetailView(DetailView):
         views = entry.meta["views"] if total is None else total
         return pagecache.respond(request, entry, values={"view_count": views_display(views)})
 
-    def shared_copy(self, request, slug):
+    def shared_copy(self, request, slug, path=None):
         """The page as every reader gets it (rendered if need be), or the answer for an
-        article that is not public: 410 for one taken down, else 404."""
+        article that is not public: 410 for one taken down, else 404. Kept under its
+        path alone: ?utm_source= and the like share it."""
 
         def build():
             self.setup(request, slug=slug)
             return super(ArticleDetailView, self).get(request, slug=slug)
 
         try:
-            return pagecache.page(request, build, path=reverse("articles:detail", args=[slug]))
+            path = path or reverse("articles:detail", args=[slug])
+            return pagecache.page(request, build, path=path)
         except Http404:
             return taken_down(request, slug)
 
@@ -84,12 +86,13 @@ class ArticleDetailView(DetailView):
                 # Out of date, or made for another article: nothing of it is shown.
                 return render(request, "articles/preview_expired.html", status=404)
         self.object = Article.objects.for_page().get(pk=article.pk)
-        context = self.get_context_data(object=self.object, preview=True)
-        context["view_count"] = views_display(self.object.view_count)
-        response = self.render_to_response(context)
+        response = self.render_to_response(self.get_context_data(object=self.object, preview=True))
         response.headers["Cache-Control"] = "private, no-store"
         response.headers["X-Robots-Tag"] = "noindex, nofollow"
-        return response
+        # Rendered like the shared copy, with the same reader parts, but never kept.
+        entry = pagecache.render(request, response)
+        views = views_display(self.object.view_count)
+        return pagecache.respond(request, entry, values={"view_count": views})
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

@@ -32,7 +32,7 @@ page copies (copies.page_key), the version (version.VERSION_KEY, DUE_KEY) and ke
 (version.kept).
 """
 
-from .copies import Entry, HoleRecorder, clear, page, page_key, public_page, respond
+from .copies import Entry, HoleRecorder, clear, page, page_key, public_page, render, respond
 from .version import changed, current_version, kept, versions, watch, watch_schedule
 
 __all__ = [
@@ -45,6 +45,7 @@ __all__ = [
     "page",
     "page_key",
     "public_page",
+    "render",
     "respond",
     "versions",
     "watch",

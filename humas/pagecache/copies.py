@@ -135,7 +135,7 @@ def page(request, build, *, path=None):
         response = build()
         if response.status_code != 200 or getattr(response, "streaming", False):
             return response
-        entry = _render(request, response, version)
+        entry = render(request, response, version)
     finally:
         rendering_version.reset(token)
     if entry is None:
@@ -145,7 +145,10 @@ def page(request, build, *, path=None):
     return entry
 
 
-def _render(request, response, version):
+def render(request, response, version=None):
+    """`response` (a TemplateResponse not rendered yet) as an Entry with its holes, or
+    None when it must not be shared (it used a CSRF token or set a cookie). Not kept:
+    page() keeps what it renders; a preview only fills its holes."""
     csrf_before = request.META.get("CSRF_COOKIE_NEEDS_UPDATE")
     recorder = HoleRecorder()
     meta = {}
