@@ -150,7 +150,7 @@ if REDIS_URL:
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
     SESSION_ENGINE = "django.contrib.sessions.backends.db"
-# View counting (articles/viewcount.py). A reader counts once per article per window.
+# View counting (articles/viewcount/). A reader counts once per article per window.
 VIEW_COUNTER_BACKEND = env("VIEW_COUNTER_BACKEND")
 VIEW_DEDUP_SECONDS = env.int("VIEW_DEDUP_SECONDS", default=30 * 60)
 # One address (an IPv4 address, or an IPv6 /64: what one subscriber gets) adds at most

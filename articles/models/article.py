@@ -158,7 +158,7 @@ class Article(models.Model):
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
     view_count = models.PositiveIntegerField(_("views"), default=0, editable=False)
-    # New readers beyond VIEW_MAX_READERS_PER_ADDRESS from one address (articles/viewcount.py).
+    # New readers beyond VIEW_MAX_READERS_PER_ADDRESS from one address (articles/viewcount/).
     views_held_back = models.PositiveIntegerField(_("views held back"), default=0, editable=False)
     takedown_reason = models.TextField(
         _("reason for taking down"),
