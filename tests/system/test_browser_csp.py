@@ -15,7 +15,7 @@ from ..factories import make_article, make_category, make_photo, make_user
 
 # Fixtures, found by pytest under these names (see test_browser_newsroom.py).
 from .test_browser_journey import TIMEOUT_MS, browser  # noqa: F401
-from .test_browser_newsroom import body_editor, type_with_bold
+from .test_browser_newsroom import body_editor, type_with_bold, wait_for_caret_at_end
 
 STAFF = ("redaktur", "sandi-redaktur-2026")
 BEFORE_BOLD = "Gubernur meninjau "
@@ -84,9 +84,9 @@ def test_nothing_is_blocked_for_readers_or_the_newsroom(live_server, browser, se
         # Tiptap's own stylesheet applied (allowed by its hash): typed spaces are kept.
         assert editor.evaluate("e => getComputedStyle(e).whiteSpace") == "break-spaces"
 
-        # The figure dialog's "Browse..." opens the photo library in a window of its own.
-        editor.click()
-        page.keyboard.press("Control+End")  # the end of the document, after the paragraph
+        # The figure dialog's "Browse..." opens the photo library in a window of its own,
+        # for a figure in a new paragraph after the one typed, where the caret still is.
+        wait_for_caret_at_end(editor)
         page.keyboard.press("Enter")
         page.locator('.field-body .prose-editor button[data-name="figure"]').click()
         dialog = page.locator("dialog.prose-editor-dialog[open]")
