@@ -7,16 +7,15 @@ from .article import Article
 
 
 class CommentQuerySet(models.QuerySet):
+    """Who sees which comments: every reader the approved ones, and a signed-in reader
+    also their own that wait for moderation (articles/comments.py, comments_context)."""
+
     def approved(self):
         return self.filter(status=Comment.Status.APPROVED)
 
-    def visible_to(self, user):
-        """Approved comments, and the reader's own comments that wait for moderation."""
-        if user is not None and user.is_authenticated:
-            return self.filter(
-                Q(status=Comment.Status.APPROVED) | Q(status=Comment.Status.PENDING, user=user)
-            )
-        return self.approved()
+    def waiting_for(self, user):
+        """The reader's own comments that wait for moderation: only they see them."""
+        return self.filter(status=Comment.Status.PENDING, user=user)
 
 
 class Comment(models.Model):

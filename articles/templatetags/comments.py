@@ -23,5 +23,9 @@ def comment_area(context):
         "user": user,
         "article_url": context["article_url"],
         "comment_form": form,
-        **comments_context(article_id=context["article_id"], user=user),
+        **comments_context(
+            article_id=context["article_id"],
+            user=user,
+            approved=context.get("approved_comments"),
+        ),
     }

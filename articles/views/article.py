@@ -115,8 +115,14 @@ class ArticleDetailView(DetailView):
             view_beacon=settings.VIEW_COUNT_MODE == "beacon",
             popular=most_read(),
             page_path=path,
-            # What the reader parts (comment area) are rendered with, per request.
-            page_meta={"article_id": article.pk, "article_url": path, "views": article.view_count},
+            # What the reader parts (comment area) are rendered with, per request: the
+            # approved comments are the same for every reader, so read once here.
+            page_meta={
+                "article_id": article.pk,
+                "article_url": path,
+                "views": article.view_count,
+                "approved_comments": comments.approved_comments(article.pk),
+            },
         )
         return context
 
