@@ -113,11 +113,6 @@ WSGI_APPLICATION = "humas.wsgi.application"
 # beside one writer, IMMEDIATE takes the write lock at BEGIN so a transaction never has
 # to upgrade a read lock (the upgrade is what fails), and the busy timeout makes writers
 # queue. Connections persist: opening one per request is most of a small request's cost.
-# A checkpoint (the log copied back into the file, then an fsync) runs inside the commit
-# that fills the log past wal_autocheckpoint pages: 14 ms here, whatever its size. At
-# SQLite's 1,000 pages, with ~10 pages a counted view, one view in a hundred waited for
-# it (most of the average cost of counting); at 10,000, one in a thousand, and the log
-# stays under ~40 MB (journal_size_limit trims it back afterwards).
 DATABASES = {
     "default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
 }
@@ -130,7 +125,6 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
             "timeout": 20,
             "init_command": (
                 "PRAGMA journal_mode=WAL;PRAGMA synchronous=NORMAL;PRAGMA busy_timeout=20000;"
-                "PRAGMA wal_autocheckpoint=10000;PRAGMA journal_size_limit=67108864;"
             ),
         }
     )
