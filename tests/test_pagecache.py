@@ -61,7 +61,7 @@ def test_the_shared_copy_is_rendered_once_and_counted_for_every_reader(
 def test_a_change_of_anything_public_reaches_the_next_reader(client, article, change):
     """Each model that shows on the article page retires the shared copy when saved."""
     author = make_reader(display_name="Budi Lama")
-    comment = Comment.objects.create(
+    Comment.objects.create(
         article=article, user=author, body="Komentar pertama", status="approved"
     )
     article.tags.add("banjir")
@@ -110,7 +110,6 @@ def test_a_change_of_anything_public_reaches_the_next_reader(client, article, ch
         expected = "Ringkasan yang diperbarui"
     assert expected not in before
     assert expected in html(client, url)
-    assert comment.pk  # the comment area was part of the copy
 
 
 def test_a_slug_change_serves_the_new_address_and_forgets_the_old(client, article):

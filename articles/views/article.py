@@ -27,8 +27,10 @@ from ..sharing import news_article, share_links
 from .listings import most_read
 
 
-def views_display(total):
-    return number_format(total, force_grouping=True)
+def views_display(total, fallback=0):
+    """The count to show ("1.234"): the total just read, or `fallback` when the counter
+    did not answer (the count the page was rendered with)."""
+    return number_format(fallback if total is None else total, force_grouping=True)
 
 
 class ArticleDetailView(DetailView):
@@ -46,13 +48,13 @@ class ArticleDetailView(DetailView):
         entry = self.shared_copy(request, kwargs["slug"], path=request.path)
         if not isinstance(entry, pagecache.Entry):
             return entry
-        total = None
         if settings.VIEW_COUNT_MODE == "server":
             total = viewcount.count_view(request, entry.meta["article_id"])
         else:
             total = viewcount.current_total(entry.meta["article_id"])
-        views = entry.meta["views"] if total is None else total
-        return pagecache.respond(request, entry, values={"view_count": views_display(views)})
+        return pagecache.respond(
+            request, entry, values={"view_count": views_display(total, entry.meta["views"])}
+        )
 
     def shared_copy(self, request, slug, path=None):
         """The page as every reader gets it (rendered if need be), or the answer for an
@@ -170,12 +172,12 @@ def post_comment(request, slug):
                     _("Thank you. Your comment will appear once an editor has approved it."),
                 )
             return redirect(f"{entry.meta['article_url']}#komentar-{comment.pk}")
-    total = viewcount.current_total(article_id)
-    views = entry.meta["views"] if total is None else total
     return pagecache.respond(
         request,
         entry,
-        values={"view_count": views_display(views)},
+        values={
+            "view_count": views_display(viewcount.current_total(article_id), entry.meta["views"])
+        },
         context={"comment_form": form},
         status=400,
     )
@@ -225,6 +227,6 @@ def view_beacon(request, slug):
         return HttpResponseForbidden(_("Only this site's pages may report views."))
     total = viewcount.count_view(request, article_id, method="POST")
     return JsonResponse(
-        {"views": total, "display": views_display(total or 0)},
+        {"views": total, "display": views_display(total)},
         headers={"Cache-Control": "no-store"},
     )

@@ -32,22 +32,19 @@ page copies (copies.page_key), the version (version.VERSION_KEY, DUE_KEY) and ke
 (version.kept).
 """
 
-from .copies import Entry, HoleRecorder, clear, page, page_key, public_page, render, respond
-from .version import changed, current_version, kept, versions, watch, watch_schedule
+from .copies import Entry, clear, page, public_page, render, respond
+from .version import changed, current_version, kept, watch, watch_schedule
 
 __all__ = [
     "Entry",
-    "HoleRecorder",
     "changed",
     "clear",
     "current_version",
     "kept",
     "page",
-    "page_key",
     "public_page",
     "render",
     "respond",
-    "versions",
     "watch",
     "watch_schedule",
 ]
