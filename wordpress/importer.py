@@ -8,38 +8,30 @@ fails is rolled back alone (with the files its photos wrote) and reported; the o
 go on. Everything imported is remembered by its WordPress id (wordpress/models.py), so a
 second run changes nothing.
 
-Categories are **flattened**: every WordPress category becomes one of ours (Humas CMS
-has no sub-categories); a child whose name another category already has is named
-"Child (Parent)". An article gets the post's most specific category (a child rather
-than its parent); the old addresses of every category still lead to it.
+Photos are imported by wordpress/import_photos.py; authors, categories, tags and old
+addresses by wordpress/import_terms.py.
 """
 
 import logging
-import re
 from collections import Counter
-from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from urllib.parse import unquote
 
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
-from django.core.files import File
 from django.db import transaction
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import strip_tags
-from django.utils.text import slugify
-from taggit.models import Tag
 
 from articles import images
-from articles.models import Article, Category, Comment, Photo, Photographer
+from articles.models import Article, Comment
 from articles.models.slugs import unique_slug
 from humas.text import clean_text
 
 from . import content, wxr
-from .models import ImportedAttachment, ImportedComment, ImportedPost, LegacyPath
+from .import_photos import Attachment, LazyAttachments, PhotosMixin, credit_from, strip_size
+from .import_terms import TermsMixin
+from .models import ImportedComment, ImportedPost
 
 logger = logging.getLogger(__name__)
 
@@ -51,21 +43,6 @@ STATUSES = {
     "private": Article.Status.DRAFT,  # never public here either
 }
 SKIPPED_STATUSES = {"trash", "auto-draft", "inherit"}
-FALLBACK_CATEGORY = "Arsip"
-IMAGE_EXTENSIONS = {".jpg", ".jpeg", ".png", ".gif", ".webp"}
-CREDIT = re.compile(r's:6:"credit";s:\d+:"([^"]*)"')
-
-
-@dataclass
-class Attachment:
-    wp_id: int
-    url: str
-    file: str  # relative to wp-content/uploads
-    title: str
-    caption: str
-    alt: str
-    credit: str
-    creator: str
 
 
 @dataclass
@@ -76,7 +53,7 @@ class Report:
     failed: list = field(default_factory=list)  # (wp_id, title, reason)
 
 
-class Importer:
+class Importer(PhotosMixin, TermsMixin):
     def __init__(self, path, *, uploads=None, dry_run=False, progress=None):
         self.path = Path(path)
         self.uploads = Path(uploads) if uploads else None
@@ -213,214 +190,6 @@ class Importer:
         for comment in item.comments:
             self.import_comment(article, comment)
 
-    # --- people, categories, tags ------------------------------------------------------
-
-    def author_for(self, author):
-        """The staff account for a WordPress author, matched by email (any case); new
-        accounts have no usable password (they set one with "forgot password")."""
-        if author is None:
-            return None
-        User = get_user_model()
-        if author.email:
-            user = User.objects.filter(email__iexact=author.email).first()
-            if user is not None:
-                if not user.is_staff:
-                    self.report.warnings.append(
-                        f"Author {author.login} matches the reader account {user.email}: "
-                        "articles are credited to it, but it was not made staff."
-                    )
-                return user
-        username = author.login[:150]
-        if User.objects.filter(username__iexact=username).exists():
-            username = f"{username[:140]}-wp"
-        name = author.display_name or " ".join(
-            part for part in (author.first_name, author.last_name) if part
-        )
-        user = User(
-            username=username,
-            email=author.email,
-            display_name=name[:100],
-            first_name=author.first_name[:150],
-            last_name=author.last_name[:150],
-            is_staff=True,
-        )
-        user.set_unusable_password()
-        user.save()
-        writers = Group.objects.filter(name="Penulis").first()
-        if writers:
-            user.groups.add(writers)
-        self.report.counts["authors created"] += 1
-        return user
-
-    def category_for(self, item):
-        terms = self.site.terms
-        slugs = [slug for kind, slug, _name in item.terms if kind == "category"]
-        for slug, name in ((s, n) for k, s, n in item.terms if k == "category"):
-            terms.setdefault(("category", slug), wxr.Term("category", slug, name))
-        parents = {terms["category", s].parent for s in slugs}
-        deepest = [s for s in slugs if s not in parents] or slugs
-        if not deepest:
-            category = Category.objects.filter(name=FALLBACK_CATEGORY).first()
-            return category or Category.objects.create(name=FALLBACK_CATEGORY)
-        for slug in slugs:  # every category's old address leads to its new page
-            self.category(slug)
-        return self.category(deepest[0])
-
-    def category(self, slug):
-        term = self.site.terms["category", slug]
-        new_slug = (slugify(slug) or slugify(term.name) or "kategori")[:190].strip("-")
-        category = Category.objects.filter(slug=new_slug).first()
-        if category is None:
-            name = clean_text(term.name)[:80] or new_slug
-            if Category.objects.filter(name=name).exists():
-                parent = self.site.terms.get(("category", term.parent))
-                name = f"{name} ({parent.name if parent else new_slug})"[:80]
-            category = Category.objects.create(name=name, slug=new_slug)
-            self.report.counts["categories created"] += 1
-        path = "/category/" + "/".join(self.category_chain(slug)) + "/"
-        if path != category.get_absolute_url():
-            self.remember_path(path, category=category)
-        return category
-
-    def category_chain(self, slug, depth=0):
-        term = self.site.terms.get(("category", slug))
-        if term and term.parent and term.parent != slug and depth < 10:
-            return [*self.category_chain(term.parent, depth + 1), slug]
-        return [slug]
-
-    def tag_for(self, slug, name):
-        name = clean_text(name)[:100] or slug
-        tag = Tag.objects.filter(name=name).first()
-        if tag is None:
-            tag = Tag.objects.create(name=name)
-            self.report.counts["tags created"] += 1
-        path = f"/tag/{slug}/"
-        if path != unquote(reverse("articles:tag", kwargs={"slug": tag.slug})):
-            self.remember_path(path, tag=tag)
-        return tag
-
-    def remember_path(self, path, **target):
-        if not path or path == "/" or len(path) > 500 or path.startswith("/?"):
-            return
-        legacy, created = LegacyPath.objects.get_or_create(path=path, defaults=target)
-        if created:
-            self.report.counts["old addresses kept"] += 1
-        elif any(getattr(legacy, f"{k}_id") != v.pk for k, v in target.items()):
-            self.report.warnings.append(f"The old address {path} already leads elsewhere.")
-
-    # --- photos ------------------------------------------------------------------------
-
-    def attachment_ids_of(self, item):
-        ids = set(attachment_ids(item.content))
-        thumbnail = wxr.integer(item.meta.get("_thumbnail_id"))
-        if thumbnail:
-            ids.add(thumbnail)
-        for url in re.findall(r"""(?:src|href)=["']([^"']*/wp-content/uploads/[^"']+)""",
-                              item.content):  # fmt: skip
-            wp_id = self.by_path.get(wxr.url_path(strip_size(url)))
-            if wp_id:
-                ids.add(wp_id)
-        return {i for i in ids if i in self.attachments}
-
-    def media(self, wp_id, written):
-        attachment = self.attachments.get(wp_id)
-        photo = self.photo_for(attachment, written) if attachment else None
-        if photo is None:
-            return None
-        jpegs = [r for r in photo.renditions if r["format"] == "jpeg" and r["kind"] == "fit"]
-        best = max((r for r in jpegs if r["width"] <= 1200), key=lambda r: r["width"], default=None)
-        from django.core.files.storage import default_storage
-
-        return {
-            "src": default_storage.url(best["name"]) if best else photo.image.url,
-            "alt": photo.alt_text,
-            "caption": photo.caption,
-            "width": best["width"] if best else photo.width,
-            "height": best["height"] if best else photo.height,
-        }
-
-    def source_file(self, attachment):
-        """The attachment's file in --uploads, or None (reported once)."""
-        relative = attachment.file or wxr.url_path(attachment.url).split("/uploads/", 1)[-1]
-        path = (self.uploads / relative) if self.uploads else None
-        if path is not None:
-            try:
-                path = path.resolve()
-                inside = path.is_relative_to(self.uploads.resolve())
-            except (OSError, ValueError):
-                inside = False
-            if inside and path.is_file():
-                return path
-        if attachment.wp_id not in self._missing_reported:
-            self._missing_reported.add(attachment.wp_id)
-            self.report.missing_files.append(relative)
-        return None
-
-    def photo_for(self, attachment, written):
-        imported = (
-            ImportedAttachment.objects.filter(wp_id=attachment.wp_id)
-            .select_related("photo")
-            .first()
-        )
-        if imported:
-            return imported.photo
-        if Path(attachment.file or attachment.url).suffix.lower() not in IMAGE_EXTENSIONS:
-            self.report.counts["attachments not imported (not a photo)"] += 1
-            return None
-        source = self.source_file(attachment)
-        if source is None:
-            return None
-        with source.open("rb") as handle:
-            try:
-                clean = images.clean_upload(File(handle, name=source.name))
-            except ValidationError as error:
-                self.report.warnings.append(
-                    f"{attachment.file or attachment.url}: {' '.join(error.messages)}"
-                )
-                return None
-        caption = clean_text(strip_tags(attachment.caption))[:300]
-        photo = Photo(
-            alt_text=alt_text_for(attachment, caption),
-            caption=caption,
-            photographer=self.photographer_for(attachment),
-        )
-        try:
-            images.save_photo(photo=photo, upload=clean)
-        finally:
-            if photo.image.name:
-                written += [photo.image.name, *(r["name"] for r in photo.renditions)]
-        ImportedAttachment.objects.create(
-            wp_id=attachment.wp_id, photo=photo, path=wxr.url_path(attachment.url)
-        )
-        self.report.counts["photos imported"] += 1
-        return photo
-
-    def photographer_for(self, attachment):
-        """The photo's credit (IPTC, as WordPress keeps it), else who uploaded it."""
-        author = self.site.authors.get(attachment.creator)
-        name = clean_text(attachment.credit) or (
-            (author.display_name or author.login) if author else ""
-        )
-        name = name[:120] or self.site.title[:120] or "Arsip"
-        photographer = Photographer.objects.filter(name=name).first()
-        return photographer or Photographer.objects.create(name=name)
-
-    def import_remaining_attachments(self):
-        """Photos no imported post uses still join the library, so that every old media
-        address of the site leads somewhere."""
-        done = set(ImportedAttachment.objects.values_list("wp_id", flat=True))
-        for wp_id, attachment in self.attachments.items():
-            if wp_id in done:
-                continue
-            written = []
-            try:
-                with transaction.atomic():
-                    self.photo_for(attachment, written)
-            except Exception as error:  # reported; the rest go on
-                images.delete_files(written)
-                logger.exception("WordPress attachment %s not imported", wp_id)
-                self.report.failed.append((wp_id, attachment.title, str(error)))
-
     # --- comments ----------------------------------------------------------------------
 
     def import_comment(self, article, comment):
@@ -448,67 +217,7 @@ class Importer:
         counts["comments imported"] += 1
 
 
-class LazyAttachments(Mapping):
-    """The export's attachments by id, for the body converter; a photo is imported the
-    first time the body asks for it (a gallery, an image block, a captioned image)."""
-
-    def __init__(self, importer, written):
-        self.importer, self.written, self.found = importer, written, {}
-
-    def __getitem__(self, wp_id):
-        if wp_id not in self.found:
-            known = wp_id in self.importer.attachments
-            self.found[wp_id] = self.importer.media(wp_id, self.written) if known else None
-        if self.found[wp_id] is None:
-            raise KeyError(wp_id)
-        return self.found[wp_id]
-
-    def __iter__(self):
-        return iter(self.importer.attachments)
-
-    def __len__(self):
-        return len(self.importer.attachments)
-
-
 def target_status(item):
     if item.password:
         return Article.Status.DRAFT  # password-protected: not for the public
     return STATUSES[item.status]
-
-
-def strip_size(url):
-    from .middleware import SIZE_SUFFIX
-
-    return SIZE_SUFFIX.sub("", url.partition("?")[0])
-
-
-def attachment_ids(text):
-    """Attachment ids a body names: galleries, image blocks, captions, image classes."""
-    ids = []
-    for match in re.finditer(r"\[gallery\b[^\]]{0,500}?\b(?:ids|include)=[\"']?([\d,\s]+)", text):
-        ids += [int(i) for i in re.findall(r"\d+", match.group(1))]
-    for pattern in (
-        r"<!--\s*wp:(?:image|gallery)\s*\{[^}]{0,500}?\"ids?\"\s*:\s*\[?([\d,]+)",
-        r"\bwp-image-(\d+)",
-        r"\battachment_(\d+)",
-        r"\bdata-id=[\"'](\d+)",
-    ):
-        for match in re.finditer(pattern, text):
-            ids += [int(i) for i in match.group(1).split(",") if i]
-    return ids
-
-
-def credit_from(metadata):
-    """The IPTC credit WordPress read from the photo, out of its serialized metadata."""
-    match = CREDIT.search(metadata or "")
-    return match.group(1).strip() if match else ""
-
-
-def alt_text_for(attachment, caption):
-    """Alt text is required to publish; WordPress often has none. The caption, else the
-    attachment's title unless it is only a file name, describe the photo best."""
-    for candidate in (attachment.alt, caption, attachment.title):
-        candidate = clean_text(strip_tags(candidate or "")).strip()
-        if candidate and not re.fullmatch(r"(?i)(img|dsc|foto|photo|image)?[-_ ]?\d+.*", candidate):
-            return candidate[:250]
-    return "Foto dokumentasi"
