@@ -1,0 +1,91 @@
+"""The throw-away demo sites the benchmark runs on: seeded, with logged-in sessions, on the
+db backend and, when redis-server is installed, on the redis backend; and running
+bench/run.py --worker in a site's environment."""
+
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from tests.live import free_port, manage, site_env
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+RUN = BASE_DIR / "bench" / "run.py"
+SLUG = "bench-artikel"
+CATEGORY = "pemerintahan"
+
+
+def prepare(tmp, readers, **extra):
+    """A seeded demo site under tmp with `readers` logged-in sessions; its env and facts."""
+    env = site_env(tmp, BEHIND_PROXY="true", BENCHMARK_VIEW="true", **extra)
+    manage(env, "migrate", "--noinput", "-v0")
+    manage(env, "collectstatic", "--noinput", "-v0")
+    manage(env, "seed_demo", "-v0")
+    cookie_file, title_file = tmp / "cookies.txt", tmp / "title.txt"
+    manage(env, "shell", "-c", (
+        "from django.conf import settings\n"
+        "from django.contrib.auth import get_user_model\n"
+        "from importlib import import_module\n"
+        "from articles.models import Article\n"
+        "a = Article.objects.published().order_by('-published_at').first()\n"
+        f"Article.objects.filter(pk=a.pk).update(slug='{SLUG}')\n"
+        f"open('{title_file}', 'w').write(a.title)\n"
+        "User = get_user_model()\n"
+        f"users = User.objects.bulk_create([User(username=f'pembaca{{i}}', "
+        f"email=f'pembaca{{i}}@example.com', password='!') for i in range({readers})])\n"
+        "Store = import_module(settings.SESSION_ENGINE).SessionStore\n"
+        "lines = []\n"
+        "for user in User.objects.filter(username__startswith='pembaca'):\n"
+        "    s = Store()\n"
+        "    s['_auth_user_id'] = str(user.pk)\n"
+        "    s['_auth_user_backend'] = settings.AUTHENTICATION_BACKENDS[-1]\n"
+        "    s['_auth_user_hash'] = user.get_session_auth_hash()\n"
+        "    s.create()\n"
+        "    lines.append(f'{settings.SESSION_COOKIE_NAME}={s.session_key}')\n"
+        f"open('{cookie_file}', 'w').write(chr(10).join(lines))\n"
+    ))  # fmt: skip
+    return {"env": env, "cookies": cookie_file, "title": title_file.read_text()}
+
+
+def in_site(site, *args):
+    """Run bench/run.py --worker ... in the site's environment; its output, or an error."""
+    result = subprocess.run(
+        [sys.executable, str(RUN), "--worker", *args],
+        cwd=BASE_DIR, env=site["env"], capture_output=True, text=True, timeout=1800,
+    )  # fmt: skip
+    if result.returncode:
+        return f"(failed, exit {result.returncode})\n{result.stdout}{result.stderr[-3000:]}"
+    return result.stdout
+
+
+def start_redis(tmp):
+    binary = shutil.which("redis-server")
+    if not binary:
+        return None, None
+    port = free_port()
+    process = subprocess.Popen(
+        [binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--dir", str(tmp)],
+        stdout=subprocess.DEVNULL,
+    )
+    time.sleep(0.5)
+    return f"redis://127.0.0.1:{port}/0", process
+
+
+def backends(tmp, readers):
+    """Yield (name, prepared site) for the db backend, then redis if it is installed."""
+    (tmp / "db").mkdir()
+    yield "db", prepare(tmp / "db", readers)
+    redis_url, redis_process = start_redis(tmp)
+    if not redis_url:
+        print("redis-server not installed: the redis backend is not measured.")
+        return
+    try:
+        (tmp / "redis").mkdir()
+        yield (
+            "redis",
+            prepare(tmp / "redis", readers, REDIS_URL=redis_url, VIEW_COUNTER_BACKEND="redis"),
+        )
+    finally:
+        redis_process.terminate()
+        redis_process.wait()
