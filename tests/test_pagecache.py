@@ -61,9 +61,7 @@ def test_the_shared_copy_is_rendered_once_and_counted_for_every_reader(
 def test_a_change_of_anything_public_reaches_the_next_reader(client, article, change):
     """Each model that shows on the article page retires the shared copy when saved."""
     author = make_reader(display_name="Budi Lama")
-    Comment.objects.create(
-        article=article, user=author, body="Komentar pertama", status="approved"
-    )
+    Comment.objects.create(article=article, user=author, body="Komentar pertama", status="approved")
     article.tags.add("banjir")
     url = article.get_absolute_url()
     before = html(client, url)
