@@ -9,6 +9,7 @@ is costly to compute under the current version.
 """
 
 import logging
+import os
 import time
 from contextvars import ContextVar
 
@@ -66,9 +67,16 @@ class DatabaseVersion:
 
 
 class RedisVersion:
-    """The version in Redis: one MGET per request, on a client of its own (Django's cache
-    client builds a new Redis object for every call, which costs more than the round
-    trip here).
+    """The version in Redis, read once and then known until Redis says it moved on.
+
+    Every bump publishes on CHANNEL (inside the same script), and each process keeps one
+    connection subscribed to it. A process that has read the version trusts it while
+    that connection has received nothing: checking costs one poll() of a local socket,
+    no round trip. A message, a connection error or TRUST_SECONDS without a fresh read
+    (a link that died without closing) sends the next read back to Redis. Redis sends
+    the message in the same turn of its event loop as its reply to the bump, so by the
+    time the change's own request has answered, every subscriber's socket holds it and
+    the next request anywhere sees the new version.
 
     A restarted Redis starts from the clock (milliseconds), above any version a worker
     may still hold pages for, so nothing old is taken for current. While Redis does not
@@ -76,11 +84,14 @@ class RedisVersion:
     change made meanwhile cannot have moved the version on.
     """
 
+    CHANNEL = "humas:pagecache:moved"
+    TRUST_SECONDS = 1.0
     BUMP = """
     local current = redis.call('GET', KEYS[1])
     if ARGV[2] ~= '' and current ~= ARGV[2] then return 0 end
     if current then redis.call('INCR', KEYS[1]) else redis.call('SET', KEYS[1], ARGV[3]) end
     redis.call('SET', KEYS[2], ARGV[1])
+    redis.call('PUBLISH', KEYS[3], '1')
     return 1
     """
 
@@ -89,24 +100,70 @@ class RedisVersion:
             settings.REDIS_URL, socket_timeout=0.5, socket_connect_timeout=0.5
         )
         self.bump_script = self.redis.register_script(self.BUMP)
+        self.listener = None  # a connection subscribed to CHANNEL
+        self.known = None  # (version, due, monotonic time until which it is trusted)
 
     def read(self):
+        known = self.known
+        if known is not None and time.monotonic() < known[2] and self._quiet():
+            return known[0], known[1]
+        self.known = None
         try:
-            version, due = self.redis.mget(VERSION_KEY, DUE_KEY)
-            if version is None:
-                with self.redis.pipeline() as pipe:
-                    pipe.set(VERSION_KEY, int(time.time() * 1000), nx=True)
-                    pipe.set(DUE_KEY, _epoch(next_due()), nx=True)
-                    pipe.mget(VERSION_KEY, DUE_KEY)
-                    version, due = pipe.execute()[-1]
+            if self.listener is None:
+                self._listen()
+            version, due = self._fetch()
         except REDIS_UNAVAILABLE:
+            self._stop_listening()
             return None, 0
+        if self.listener is not None:
+            self.known = (version, due, time.monotonic() + self.TRUST_SECONDS)
+        return version, due
+
+    def _fetch(self):
+        version, due = self.redis.mget(VERSION_KEY, DUE_KEY)
+        if version is None:
+            with self.redis.pipeline() as pipe:
+                pipe.set(VERSION_KEY, int(time.time() * 1000), nx=True)
+                pipe.set(DUE_KEY, _epoch(next_due()), nx=True)
+                pipe.mget(VERSION_KEY, DUE_KEY)
+                version, due = pipe.execute()[-1]
         return int(version), int(due or 0)
 
+    def _listen(self):
+        """Subscribe before the version is read: a bump after the read is then heard."""
+        connection = self.redis.connection_pool.make_connection()
+        try:
+            connection.send_command("SUBSCRIBE", self.CHANNEL)
+            connection.read_response(push_request=True)  # the confirmation
+        except (redis.exceptions.RedisError, OSError):
+            connection.disconnect()
+            raise redis.exceptions.ConnectionError("could not subscribe") from None
+        self.listener = connection
+
+    def _quiet(self):
+        """Whether nothing has arrived on the listener since the version was read."""
+        try:
+            if not self.listener.can_read(timeout=0):
+                return True
+            while self.listener.can_read(timeout=0):
+                self.listener.read_response(
+                    push_request=True
+                )  # a bump's message: drained, then read anew
+        except (redis.exceptions.RedisError, OSError):
+            self._stop_listening()
+        return False
+
+    def _stop_listening(self):
+        self.known = None
+        if self.listener is not None:
+            self.listener.disconnect()
+            self.listener = None
+
     def bump(self, expected=None):
+        self.known = None  # this process reads the version anew, message or not
         try:
             self.bump_script(
-                keys=[VERSION_KEY, DUE_KEY],
+                keys=[VERSION_KEY, DUE_KEY, self.CHANNEL],
                 args=[_epoch(next_due()), "" if expected is None else expected,
                       int(time.time() * 1000)],
             )  # fmt: skip
@@ -141,9 +198,15 @@ def versions():
 
 
 def forget_store():
-    """Read the settings again on next use (tests switch REDIS_URL)."""
+    """Read the settings again on next use (tests switch REDIS_URL; a forked process
+    must not share its parent's listening connection)."""
     global _store
+    if isinstance(_store, RedisVersion):
+        _store._stop_listening()
     _store = None
+
+
+os.register_at_fork(after_in_child=lambda: globals().update(_store=None))
 
 
 def current_version():
