@@ -31,17 +31,22 @@ def clear_caches():
         caches[alias].clear()
 
 
-def reader_client():
-    """A test client whose every request comes from the next reader, like wrk's."""
+def reader_client(sessions=None):
+    """A test client whose every request comes from the next reader, like wrk's; with
+    `sessions` (lines "name=key" of the site's cookie file), each signed in as the next."""
     from django.test import Client
 
     client = Client(HTTP_HOST="localhost")
     # Far from the numbers wrk and verify() use on the same site, so no reader repeats.
     counter = itertools.count(2**21)
+    sessions = itertools.cycle(sessions) if sessions else None
 
     def get(path):
         n = next(counter)
         client.cookies.clear()  # no reader carries another's cookies
+        if sessions is not None:
+            name, _, key = next(sessions).partition("=")
+            client.cookies[name] = key
         return client.get(
             path, HTTP_USER_AGENT=user_agent(n), HTTP_X_FORWARDED_FOR=address(n)
         )  # fmt: skip
@@ -72,20 +77,27 @@ def worker_queries():
         print(f"{name:<10} {url:<40.40} cold {cold_n:>2}  warm {warm_n:>2}  (status {status})")
 
 
-def worker_profile(requests):
+def worker_profile(requests, cookies=None):
     import cProfile
     import pstats
     import sysconfig
 
-    get = reader_client()
+    get = reader_client(Path(cookies).read_text().splitlines() if cookies else None)
     path = f"/berita/{SLUG}/"
     for _ in range(min(200, requests)):  # warm: imports, templates, connections
         if (status := get(path).status_code) != 200:
             sys.exit(f"{path} answered {status}")
-    started = time.perf_counter()
-    for _ in range(requests):
-        get(path)
-    plain = (time.perf_counter() - started) / requests * 1e6
+
+    def mean_us(url):
+        started = time.perf_counter()
+        for _ in range(requests):
+            get(url)
+        return (time.perf_counter() - started) / requests * 1e6
+
+    for _ in range(min(200, requests)):
+        get("/bench/trivial/")
+    trivial = mean_us("/bench/trivial/")
+    plain = mean_us(path)
     profiler = cProfile.Profile()
     started = time.perf_counter()
     profiler.enable()
@@ -93,8 +105,11 @@ def worker_profile(requests):
         get(path)
     profiler.disable()
     profiled = (time.perf_counter() - started) / requests * 1e6
-    print(f"{requests} anonymous article requests, each a different reader, django.test.Client")
-    print(f"mean per request: {plain:.0f} us ({profiled:.0f} us under cProfile)\n")
+    who = "signed-in" if cookies else "anonymous"
+    print(f"{requests} {who} article requests, each a different reader, django.test.Client")
+    print(f"mean per request: {plain:.0f} us ({profiled:.0f} us under cProfile); the trivial"
+          f" view through the same client: {trivial:.0f} us, so the page costs"
+          f" {plain - trivial:.0f} us more\n")  # fmt: skip
 
     # Paths shortened to the project's or the installed package's, not to a bare file name
     # (there are several middleware.py).

@@ -28,7 +28,9 @@ the figures (this is a measurement, not a test). Then the SQL queries per page, 
 
     make bench                          # about 3.5 minutes on 2 cores
     make bench BENCH_ARGS="--seconds 2 --rounds 1 --warmup 1 --readers 2000"  # a quick look
+    make bench BENCH_ARGS="--only article,redis"  # one scenario, one backend
     make bench BENCH_ARGS=--profile     # where one anonymous article request spends its time
+    make bench BENCH_ARGS="--profile --signed-in"  # the same for signed-in readers
 
 --profile measures no throughput: on the same prepared sites it sends --requests
 anonymous article requests (each from a different reader) through django.test.Client
@@ -95,6 +97,13 @@ def combine(rounds):
     }
 
 
+def chosen(args, name, kind):
+    """Whether --only lets `name` (a scenario or a backend of `kind`) be measured: yes
+    when --only names none of `kind`."""
+    only = set(args.only.split(",")) if args.only else set()
+    return name in only or not only & set(kind)
+
+
 def run_backend(backend, site, args, tmp):
     """Rows of (backend, key, label, figures, minimum ratio) for one backend."""
     load = Load(args.connections)
@@ -107,6 +116,8 @@ def run_backend(backend, site, args, tmp):
             for _key, _label, path, logged_in, _minimum in SCENARIOS:
                 load.run(base + path, args.warmup, site["cookies"] if logged_in else None)
         for key, label, path, logged_in, minimum in SCENARIOS:
+            if not chosen(args, key, [scenario[0] for scenario in SCENARIOS]):
+                continue
             cookies = site["cookies"] if logged_in else None
             pairs = []
             for _ in range(args.rounds):
@@ -195,7 +206,14 @@ def main():
         "--profile", action="store_true", help="cProfile anonymous article requests instead"
     )
     parser.add_argument(
+        "--signed-in", action="store_true", help="--profile signed-in readers' requests"
+    )
+    parser.add_argument("--cookies", help=argparse.SUPPRESS)
+    parser.add_argument(
         "--requests", type=int, default=2000, help="requests to profile (--profile)"
+    )
+    parser.add_argument(
+        "--only", default="", help="measure only these scenarios and backends, e.g. article,redis"
     )
     parser.add_argument("--worker", choices=["queries", "profile"], help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -204,14 +222,17 @@ def main():
         import django
 
         django.setup()
-        worker_queries() if args.worker == "queries" else worker_profile(args.requests)
+        worker_queries() if args.worker == "queries" else worker_profile(
+            args.requests, args.cookies
+        )
         return
 
     if args.profile:
         with tempfile.TemporaryDirectory() as tmpdir:
             for name, site in backends(Path(tmpdir), min(args.readers, 10)):
                 print(f"\n=== {name} backend ===")
-                print(in_site(site, "profile", "--requests", str(args.requests)))
+                extra = ["--cookies", str(site["cookies"])] if args.signed_in else []
+                print(in_site(site, "profile", "--requests", str(args.requests), *extra))
         return
 
     if not shutil.which("wrk"):
@@ -221,6 +242,8 @@ def main():
         tmp = Path(tmpdir)
         counts = []
         for name, site in backends(tmp, args.readers):
+            if not chosen(args, name, ["db", "redis"]):
+                continue
             if name == "db":
                 counts = in_site(site, "queries").splitlines()
             rows += run_backend(name, site, args, tmp)

@@ -63,6 +63,17 @@ class TolerantRedisCacheClient(RedisCacheClient):
     incr = _tolerant(RedisCacheClient.incr, _missing_counter)
     clear = _tolerant(RedisCacheClient.clear, lambda: False)
 
+    def get_client(self, key=None, *, write=False):
+        """A redis-py client per connection pool, made once: Django makes a new one for
+        every call, and making one (its table of reply callbacks) costs more CPU than the
+        round trip it is for. A client is safe to share; its pool follows a fork."""
+        pool = self._get_connection_pool(write)
+        clients = self.__dict__.setdefault("_clients", {})
+        client = clients.get(id(pool))
+        if client is None:
+            client = clients[id(pool)] = self._client(connection_pool=pool)
+        return client
+
 
 class TolerantRedisCache(RedisCache):
     def __init__(self, server, params):

@@ -116,3 +116,30 @@ def test_flush_views_is_a_no_op_for_the_db_backend(client):
     read(client, article, ua=CHROME_ANDROID)
     assert "0 views moved into the database (db backend)" in flush()
     assert views(article) == 1
+
+
+def test_counting_goes_on_after_redis_forgot_the_script_or_dropped_the_connection(
+    client, redis_backend
+):
+    article = make_article()
+    assert "dibaca : 1" in read(client, article, ip="198.51.100.1").content.decode()
+    redis_backend.redis.script_flush()  # as after a restart: NOSCRIPT on the next call
+    assert "dibaca : 2" in read(client, article, ip="198.51.100.2").content.decode()
+    redis_backend.redis.client_kill_filter(_type="normal", skipme=True)
+    # The first call on the dead connection fails (that view is lost and logged, the page
+    # still answers with the count it has); the next reconnects.
+    assert read(client, article, ip="198.51.100.3").status_code == 200
+    page = read(client, article, ip="198.51.100.4").content.decode()
+    assert "dibaca : 3" in page or "dibaca : 4" in page
+
+
+def test_threads_count_on_connections_of_their_own(redis_backend):
+    """`make run` serves requests in threads: each one's replies stay its own."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    article = make_article()
+    assert redis_backend.total(article.pk) == 0  # the database's count, known from now on
+    readers = [f"reader-{n}" for n in range(200)]
+    with ThreadPoolExecutor(8) as pool:
+        totals = list(pool.map(lambda r: redis_backend.record(article.pk, r), readers))
+    assert sorted(totals) == list(range(1, 201))

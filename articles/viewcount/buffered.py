@@ -5,12 +5,15 @@ One Lua call marks the reader, counts the address and increments a buffer;
 RedisBackend.flush).
 """
 
+import os
+import threading
 import uuid
 from collections import OrderedDict, defaultdict
 
 from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import F
+from redis.exceptions import NoScriptError
 
 from ..models import Article, ArticleDailyViews, ViewFlush
 from .database import DatabaseBackend
@@ -108,6 +111,11 @@ class RedisBackend(DatabaseBackend):
     remembers the database's count of an article together with the flush generation it
     read it in; while the generation stays the same (and even), no flush has touched the
     database since, so the page needs no database query at all.
+
+    The per-request call goes over a connection of each thread's own, straight through
+    redis-py's Connection (its parser, reconnection, AUTH, TLS and database selection)
+    without the client's pool and command layers: those cost as much CPU here as the
+    round trip itself (measured: 103 against 53 us of the process's CPU per call).
     """
 
     def __init__(self):
@@ -119,16 +127,34 @@ class RedisBackend(DatabaseBackend):
         self.claim_script = self.redis.register_script(CLAIM_LUA)
         self.release_script = self.redis.register_script(RELEASE_LUA)
         self.base = OrderedDict()  # article id -> (generation, database count)
+        self.local = threading.local()  # .connection, .pid
+
+    def _connection(self):
+        local = self.local
+        if getattr(local, "pid", None) != os.getpid():  # new thread, or a forked process
+            local.connection = self.redis.connection_pool.make_connection()
+            local.pid = os.getpid()
+        return local.connection
 
     def _call(self, article_id, reader, address=""):
-        return self.record_script(
-            keys=[SEEN.format(article=article_id, reader=reader), PENDING, PENDING_TOTALS,
-                  INFLIGHT_TOTALS, GENERATION, ADDRESS.format(article=article_id, address=address),
-                  PENDING_HELD],
-            args=[settings.VIEW_DEDUP_SECONDS, article_id, local_today().isoformat(),
-                  "1" if reader else "0",
-                  settings.VIEW_MAX_READERS_PER_ADDRESS if address else 0],
-        )  # fmt: skip
+        keys = [SEEN.format(article=article_id, reader=reader), PENDING, PENDING_TOTALS,
+                INFLIGHT_TOTALS, GENERATION, ADDRESS.format(article=article_id, address=address),
+                PENDING_HELD]  # fmt: skip
+        args = [settings.VIEW_DEDUP_SECONDS, article_id, local_today().isoformat(),
+                "1" if reader else "0",
+                settings.VIEW_MAX_READERS_PER_ADDRESS if address else 0]  # fmt: skip
+        connection = self._connection()
+        try:
+            connection.send_packed_command(
+                connection.pack_command("EVALSHA", self.record_script.sha, len(keys), *keys, *args),
+                check_health=False,
+            )
+            return connection.read_response()
+        except NoScriptError:  # a restarted Redis: the client loads the script again
+            return self.record_script(keys=keys, args=args)
+        except BaseException:
+            connection.disconnect()  # no reply left behind for the next request to read
+            raise
 
     def record(self, article_id: int, reader: str, address: str = "") -> int | None:
         # counted: 0 an old reader, 1 a view, 2 a view held back (the total is unchanged)

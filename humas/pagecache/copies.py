@@ -14,7 +14,8 @@ from django.contrib.auth.models import AnonymousUser
 from django.contrib.messages import get_messages
 from django.http import HttpResponse
 from django.http.response import HttpResponseBase
-from django.template.loader import render_to_string
+from django.template import Context
+from django.template.loader import get_template, render_to_string
 from django.utils.translation import get_language
 
 from .version import current_version, forget_store, rendering_version
@@ -209,8 +210,33 @@ def respond(request, entry, *, values=None, context=None, status=200):
     part_context = {**entry.meta, **(context or {})}
     if shown is not None:
         part_context["messages"] = shown
-    render = partial(render_to_string, context=part_context, request=request)
-    return _response(entry, entry.fill(render, values).encode(), status)
+    return _response(
+        entry, entry.fill(PartRenderer(request, part_context), values).encode(), status
+    )
+
+
+class PartRenderer:
+    """Renders one request's reader parts in one template context, as render_to_string
+    would render each (context processors, then the given context on top), except that
+    the context processors run once and the CSRF token is masked once for the page, not
+    once for every part."""
+
+    def __init__(self, request, context):
+        self.request = request
+        self.given = context
+        self.context = None
+
+    def __call__(self, name):
+        template = get_template(name)
+        if self.context is None:
+            engine = template.backend.engine
+            values = {}
+            for processor in engine.template_context_processors:
+                values.update(processor(self.request))
+            values.update(self.given)
+            self.context = Context(values, autoescape=engine.autoescape)
+        with self.context.push():  # what one part sets ({% ... as x %}) stays in it
+            return template.template.render(self.context)
 
 
 def _response(entry, body, status):

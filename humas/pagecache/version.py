@@ -10,6 +10,7 @@ is costly to compute under the current version.
 
 import logging
 import os
+import threading
 import time
 from contextvars import ContextVar
 
@@ -73,10 +74,10 @@ class RedisVersion:
     connection subscribed to it. A process that has read the version trusts it while
     that connection has received nothing: checking costs one poll() of a local socket,
     no round trip. A message, a connection error or TRUST_SECONDS without a fresh read
-    (a link that died without closing) sends the next read back to Redis. Redis sends
-    the message in the same turn of its event loop as its reply to the bump, so by the
-    time the change's own request has answered, every subscriber's socket holds it and
-    the next request anywhere sees the new version.
+    (a link that died without closing) sends the next read back to Redis. bump() returns
+    only once the message is in every listener's socket (see there), so the request
+    that made the change answers after it, and the next request anywhere sees the new
+    version.
 
     A restarted Redis starts from the clock (milliseconds), above any version a worker
     may still hold pages for, so nothing old is taken for current. While Redis does not
@@ -102,8 +103,13 @@ class RedisVersion:
         self.bump_script = self.redis.register_script(self.BUMP)
         self.listener = None  # a connection subscribed to CHANNEL
         self.known = None  # (version, due, monotonic time until which it is trusted)
+        self.lock = threading.Lock()  # one listener, read by every thread of `make run`
 
     def read(self):
+        with self.lock:
+            return self._read()
+
+    def _read(self):
         known = self.known
         if known is not None and time.monotonic() < known[2] and self._quiet():
             return known[0], known[1]
@@ -167,6 +173,10 @@ class RedisVersion:
                 args=[_epoch(next_due()), "" if expected is None else expected,
                       int(time.time() * 1000)],
             )  # fmt: skip
+            # Redis writes its replies of one turn of its loop (the message to every
+            # listener among them) before it reads the next command: once this PING is
+            # answered, every listener's socket holds the message.
+            self.redis.ping()
         except REDIS_UNAVAILABLE:
             logger.warning("Redis unavailable: the page version was not moved on")
 
