@@ -2,6 +2,7 @@
 The SQL queries per page, and the --profile in-process cProfile mode."""
 
 import itertools
+import os
 import sys
 import time
 from pathlib import Path
@@ -45,8 +46,9 @@ def reader_client(sessions=None):
         n = next(counter)
         client.cookies.clear()  # no reader carries another's cookies
         if sessions is not None:
-            name, _, key = next(sessions).partition("=")
-            client.cookies[name] = key
+            for cookie in next(sessions).split("; "):
+                name, _, value = cookie.partition("=")
+                client.cookies[name] = value
         return client.get(
             path, HTTP_USER_AGENT=user_agent(n), HTTP_X_FORWARDED_FOR=address(n)
         )  # fmt: skip
@@ -120,6 +122,8 @@ def worker_profile(requests, cookies=None):
         return path, line, name
 
     pstats.func_strip_path = short
+    if out := os.environ.get("BENCH_PROFILE_OUT"):  # the raw profile, for pstats or snakeviz
+        profiler.dump_stats(f"{out}.{os.environ.get('VIEW_COUNTER_BACKEND', 'db')}")
     stats = pstats.Stats(profiler, stream=sys.stdout).strip_dirs()
     stats.sort_stats("cumulative").print_stats(25)
     stats.sort_stats("tottime").print_stats(25)

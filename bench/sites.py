@@ -27,6 +27,8 @@ def prepare(tmp, readers, **extra):
         "from django.conf import settings\n"
         "from django.contrib.auth import get_user_model\n"
         "from importlib import import_module\n"
+        "from django.middleware.csrf import CSRF_ALLOWED_CHARS\n"
+        "from django.utils.crypto import get_random_string\n"
         "from articles.models import Article\n"
         "a = Article.objects.published().order_by('-published_at').first()\n"
         f"Article.objects.filter(pk=a.pk).update(slug='{SLUG}')\n"
@@ -42,7 +44,10 @@ def prepare(tmp, readers, **extra):
         "    s['_auth_user_backend'] = settings.AUTHENTICATION_BACKENDS[-1]\n"
         "    s['_auth_user_hash'] = user.get_session_auth_hash()\n"
         "    s.create()\n"
-        "    lines.append(f'{settings.SESSION_COOKIE_NAME}={s.session_key}')\n"
+        # A signed-in browser also carries the CSRF cookie it got with the login form.
+        "    csrf = get_random_string(32, CSRF_ALLOWED_CHARS)\n"
+        "    lines.append(f'{settings.SESSION_COOKIE_NAME}={s.session_key}; "
+        "{settings.CSRF_COOKIE_NAME}={csrf}')\n"
         f"open('{cookie_file}', 'w').write(chr(10).join(lines))\n"
     ))  # fmt: skip
     return {"env": env, "cookies": cookie_file, "title": title_file.read_text()}

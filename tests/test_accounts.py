@@ -382,3 +382,18 @@ def test_behind_a_proxy_lockout_follows_the_address_the_proxy_saw(client, settin
         HTTP_X_FORWARDED_FOR="198.51.100.21",
     )
     assert other.status_code == 302
+
+
+def test_the_signed_in_user_is_loaded_as_the_orm_loads_them():
+    from accounts.backends import EmailOrUsernameBackend
+
+    user = make_reader()
+    loaded = EmailOrUsernameBackend().get_user(user.pk)
+    expected = type(user).objects.get(pk=user.pk)
+    assert loaded == expected
+    for field in type(user)._meta.concrete_fields:
+        assert getattr(loaded, field.attname) == getattr(expected, field.attname), field.name
+    assert not loaded._state.adding
+    assert EmailOrUsernameBackend().get_user(user.pk + 1000) is None
+    type(user).objects.filter(pk=user.pk).update(is_active=False)
+    assert EmailOrUsernameBackend().get_user(user.pk) is None
