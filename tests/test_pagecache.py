@@ -298,3 +298,36 @@ def test_junk_query_strings_share_one_copy_and_page_numbers_do_not(
         assert html(client, f"{url}?fbclid=abc123&utm_source=wa") == first
     second = html(client, f"{url}?page=2")
     assert second != first and "Daerah 13" in second
+
+
+def test_a_sqlite_site_keeps_the_version_in_a_file_every_worker_maps(tmp_path):
+    """FileVersion: what one process bumps, every other reads at once, without a query."""
+    from humas.pagecache.version import FileVersion
+
+    path = tmp_path / "site.sqlite3-pageversion"
+    one, other = FileVersion(path), FileVersion(path)
+    try:
+        first, _due = one.read()
+        assert first > 1_000_000_000_000  # started from the clock (ms)
+        assert other.read()[0] == first
+        other.bump()
+        assert one.read()[0] == first + 1
+        one.bump(expected=first)  # someone moved it on since: no second bump
+        assert other.read()[0] == first + 1
+        path.write_bytes(b"")  # emptied (a restore): starts again from the clock
+        assert FileVersion(path).read()[0] >= first
+    finally:
+        one.close()
+        other.close()
+
+
+def test_a_sqlite_file_site_reads_the_version_without_a_query(settings, tmp_path, monkeypatch):
+    from django.db import connection
+
+    from humas.pagecache import version as pageversion
+
+    monkeypatch.setitem(connection.settings_dict, "NAME", str(tmp_path / "site.sqlite3"))
+    pagecache.clear()
+    store = pageversion.versions()
+    assert isinstance(store, pageversion.FileVersion)
+    assert store.path == f"{tmp_path / 'site.sqlite3'}-pageversion"

@@ -11,8 +11,9 @@ are put in per request.
 The version is one number for everything public. Saving or deleting any model an app
 declared with ``watch()`` moves it on, and a page rendered under an older version is
 never served again, on any worker or host: the version lives where all of them read it,
-Redis with REDIS_URL, else the database (humas.PageVersion). Reading it is the one
-round trip a cached page costs. Scheduled content comes due without a save: the
+Redis with REDIS_URL, else the database (humas.PageVersion). On Redis each worker
+knows it and hears of every change on a subscribed connection, so a cached page costs
+no round trip; on the database, one SELECT. Scheduled content comes due without a save: the
 version carries the time of the next scheduled change (``watch_schedule()``), and the
 first request after it moves the version on.
 

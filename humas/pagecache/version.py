@@ -2,14 +2,18 @@
 
 Every cached public page is tagged with the version it was rendered under and served
 only while that version is current. The version lives where every worker and host reads
-it: Redis with REDIS_URL (RedisVersion), else the database (DatabaseVersion). Apps
+it: Redis with REDIS_URL (RedisVersion), else a file mapped into memory beside a SQLite
+database (FileVersion), else the database (DatabaseVersion, PostgreSQL without Redis). Apps
 declare what shows on their public pages with watch() and what comes due by itself with
 watch_schedule(); saving or deleting such a row calls changed(). kept() keeps data that
 is costly to compute under the current version.
 """
 
+import fcntl
 import logging
+import mmap
 import os
+import struct
 import threading
 import time
 from contextvars import ContextVar
@@ -65,6 +69,55 @@ class DatabaseVersion:
 
     def bump_after_commit(self):
         pass  # bumped inside the transaction already
+
+
+class FileVersion:
+    """The version of a SQLite site (one host by nature) in a 16-byte file beside the
+    database, mapped into every process's memory: reading it is a memory read, not a
+    query.
+
+    Like RedisVersion it is bumped at the change and again after the commit: a reader
+    that rendered the old rows in between kept its page under the middle version, which
+    the second bump retires. A missing or emptied file starts from the clock.
+    """
+
+    LAYOUT = struct.Struct("=qq")  # version, next due (Unix time)
+
+    def __init__(self, path):
+        self.path = path
+        fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o660)
+        try:
+            if os.fstat(fd).st_size < self.LAYOUT.size:
+                os.ftruncate(fd, self.LAYOUT.size)  # zeros: not started yet
+            self.map = mmap.mmap(fd, self.LAYOUT.size)
+            self.lock_fd = os.dup(fd)  # writers queue on flock() of the file
+        finally:
+            os.close(fd)
+
+    def read(self):
+        version, due = self.LAYOUT.unpack_from(self.map)
+        if version == 0:
+            self.bump()
+            version, due = self.LAYOUT.unpack_from(self.map)
+        return version, due
+
+    def bump(self, expected=None):
+        fcntl.flock(self.lock_fd, fcntl.LOCK_EX)
+        try:
+            version, _due = self.LAYOUT.unpack_from(self.map)
+            if expected is not None and version != expected:
+                return  # someone else moved it on since
+            version = version + 1 if version else int(time.time() * 1000)
+            self.LAYOUT.pack_into(self.map, 0, version, _epoch(next_due()))
+        finally:
+            fcntl.flock(self.lock_fd, fcntl.LOCK_UN)
+
+    def bump_after_commit(self):
+        transaction.on_commit(self.bump)
+
+    def close(self):
+        self.map.close()
+        os.close(self.lock_fd)
 
 
 class RedisVersion:
@@ -203,8 +256,23 @@ _store = None
 def versions():
     global _store
     if _store is None:
-        _store = RedisVersion() if settings.REDIS_URL else DatabaseVersion()
+        if settings.REDIS_URL:
+            _store = RedisVersion()
+        elif path := _sqlite_file():
+            _store = FileVersion(f"{path}-pageversion")
+        else:
+            _store = DatabaseVersion()
     return _store
+
+
+def _sqlite_file():
+    """The database's file when it is a SQLite file (not one in memory)."""
+    if connection.vendor != "sqlite":
+        return None
+    name = str(connection.settings_dict["NAME"])
+    if name == ":memory:" or name.startswith("file:") or "mode=memory" in name:
+        return None
+    return name
 
 
 def forget_store():
@@ -213,6 +281,8 @@ def forget_store():
     global _store
     if isinstance(_store, RedisVersion):
         _store._stop_listening()
+    elif isinstance(_store, FileVersion):
+        _store.close()
     _store = None
 
 
