@@ -59,9 +59,14 @@ INSTALLED_APPS = [
     "axes",
     # The article body's editor; its assets are static files (articles/editor.py).
     "django_prose_editor",
+    "treebeard",
     "humas",
     "accounts",
+    "documents",
     "articles",
+    "pages",
+    "videos",
+    "menus",
     "wordpress",
 ]
 

@@ -26,7 +26,11 @@ urlpatterns = [
     path("sitemap-news.xml", public_page(news_sitemap), name="sitemap-news"),
     path("robots.txt", robots_txt, name="robots-txt"),
     path("akun/", include("accounts.urls")),
+    path("dokumen/", include("documents.urls")),
+    path("video/", include("videos.urls")),
     path("", include("articles.urls")),
+    # Last: a page's address is its path in the tree (/profil/struktur-organisasi/).
+    path("", include("pages.urls")),
 ]
 
 if settings.BENCHMARK_VIEW:

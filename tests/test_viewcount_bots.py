@@ -1,5 +1,5 @@
 """Bot detection cached by the user agent's shape: CrawlerDetect's answers, at a fraction
-of its cost for a user agent not seen before (articles/viewcount/readers.py, "Bot detection")."""
+of its cost for a user agent not seen before (humas/readers.py, "Bot detection")."""
 
 import re
 import time
@@ -9,7 +9,7 @@ from crawlerdetect import CrawlerDetect
 from crawlerdetect.providers.crawlers import data as CRAWLER_PATTERNS
 
 from articles import viewcount
-from articles.viewcount import readers
+from humas import readers
 
 from .test_viewcount import BOTS, BROWSERS, CHROME_ANDROID
 

@@ -19,9 +19,10 @@ Backends (VIEW_COUNTER_BACKEND):
   `manage.py flush_views` moves the buffer into the database exactly once (see
   RedisBackend.flush).
 
-The package's parts: `readers` (who is a reader: bots, prefetches, the reader and address
-keys and their daily salt), `database` (DatabaseBackend) and `buffered` (RedisBackend, its
-Lua scripts and key names). Callers use what this module exports.
+Who is a reader (bots, prefetches, the reader and address keys and their daily salt) is
+`humas.readers`, shared with document downloads. The package's parts: `database`
+(DatabaseBackend) and `buffered` (RedisBackend, its Lua scripts and key names). Callers
+use what this module exports.
 """
 
 import logging
@@ -29,6 +30,16 @@ from functools import cache
 
 from django.conf import settings
 from django.core.exceptions import DisallowedHost
+
+from humas.readers import (
+    address_key,
+    bot_rules,
+    can_match_digit,
+    is_bot,
+    is_countable,
+    is_prefetch,
+    reader_key,
+)
 
 from .buffered import (
     CLAIM_KEYS,
@@ -39,14 +50,6 @@ from .buffered import (
     RedisBackend,
 )
 from .database import DatabaseBackend
-from .readers import (
-    address_key,
-    bot_rules,
-    can_match_digit,
-    is_bot,
-    is_prefetch,
-    reader_key,
-)
 
 __all__ = [
     "CLAIM_KEYS",
@@ -72,15 +75,6 @@ __all__ = [
 ]
 
 logger = logging.getLogger(__name__)
-
-
-def is_countable(request, *, method="GET") -> bool:
-    if request.method != method or is_prefetch(request):
-        return False
-    user = request.user
-    if user.is_authenticated and user.is_staff:
-        return False  # editors checking their own pages are not readers
-    return not is_bot(request.META.get("HTTP_USER_AGENT", ""))
 
 
 def beacon_allowed(request) -> bool:

@@ -15,9 +15,10 @@ from django.db import connection, transaction
 from django.db.models import F
 from redis.exceptions import NoScriptError
 
+from humas.readers import local_today
+
 from ..models import Article, ArticleDailyViews, ViewFlush
 from .database import DatabaseBackend
-from .readers import local_today
 
 # Redis keys. "pending" collects new counts (and "pending-held" the views held back);
 # flush_views renames them to "inflight" (one atomic step), applies "inflight" to the

@@ -14,9 +14,10 @@ from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
 
+from humas.readers import local_today
+
 from ..models import Article, ArticleDailyViews, ViewMark
 from ..models.views import ViewAddress
-from .readers import local_today
 
 PRUNE_EVERY = 1000  # counted views per process between prunes of expired reader marks
 

@@ -15,6 +15,7 @@ from django.views.generic import ListView, MonthArchiveView, TemplateView
 from taggit.models import Tag
 
 from humas import pagecache
+from humas import search as site_search
 
 from .. import search
 from ..models import Article, Category, Photographer, rank_by_views
@@ -207,7 +208,22 @@ class SearchView(TolerantPaginationMixin, ListView):
                 article.excerpt = mark_safe(clean_headline(headline))  # escaped, then ours
             else:
                 article.excerpt = search.excerpt(article, self.query)
+        context["other_results"] = self.other_results(context)
         return context
+
+    def other_results(self, context):
+        """What the other apps find (pages, documents: humas.search), on the first page."""
+        page = context.get("page_obj")
+        if not self.query or (page is not None and page.number > 1):
+            return []
+        return [
+            (section, [
+                {"result": r, "title_html": search.highlight(r.title, self.query),
+                 "excerpt_html": search.highlight(r.excerpt, self.query) if r.excerpt else ""}
+                for r in results
+            ])
+            for section, results in site_search.find_all(self.query)
+        ]  # fmt: skip
 
 
 def clean_headline(headline):

@@ -1,5 +1,6 @@
 """Who the reader is: bots and speculative loads that are no reader, and the key a reader
-is counted by.
+is counted by. Shared by everything that counts readers (article views, document
+downloads).
 
 A reader is the user id when logged in, else a salted hash of IP and user agent whose
 salt changes daily; no raw IP is stored. The address key (an IPv4 address, an IPv6 /64)
@@ -18,7 +19,7 @@ from crawlerdetect.providers.exclusions import data as BROWSER_TOKEN_PATTERNS
 from django.conf import settings
 from django.utils import timezone
 
-from humas.clientip import address_group, client_ip
+from .clientip import address_group, client_ip
 
 PREFETCH_HEADERS = ("HTTP_SEC_PURPOSE", "HTTP_PURPOSE", "HTTP_X_PURPOSE", "HTTP_X_MOZ")
 
@@ -201,3 +202,14 @@ def _salted(text: str) -> str:
 @lru_cache(maxsize=2)
 def _keyed_hash(day: str):
     return hmac.new(_daily_salt(day), digestmod=hashlib.sha256)
+
+
+def is_countable(request, *, method="GET") -> bool:
+    """Whether this request is a reader's: the method expected, not a speculative load,
+    not staff (editors checking their own pages), not a bot."""
+    if request.method != method or is_prefetch(request):
+        return False
+    user = request.user
+    if user.is_authenticated and user.is_staff:
+        return False
+    return not is_bot(request.META.get("HTTP_USER_AGENT", ""))
