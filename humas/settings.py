@@ -282,6 +282,8 @@ MAX_REQUEST_BYTES = env.int("MAX_REQUEST_MB", default=210) * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_NUMBER_FILES = 30
+# Documents (documents/checks.py): the largest file the admin accepts, in MB.
+DOCUMENT_MAX_MB = env.int("DOCUMENT_MAX_MB", default=50)
 
 # Email.
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
