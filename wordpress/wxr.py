@@ -18,7 +18,12 @@ from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import iterparse
 from django.conf import settings
 
-WP_PREFIX = "{http://wordpress.org/export/"  # 1.0, 1.1, 1.2 differ only in the version
+# WXR's own elements, whatever namespace URI the file binds to them: WordPress writes
+# http://wordpress.org/export/1.x/, some exporters https:// or no trailing slash. Tags
+# in any URI bound to the `wp` prefix, or that look like WordPress's, are renamed to
+# this one namespace as they are parsed, so the rest of the module compares exactly.
+WP = "{wp}"
+WP_URI = re.compile(r"https?://wordpress\.org/export/1\.[0-9]+/?")
 CONTENT = "{http://purl.org/rss/1.0/modules/content/}"
 DC = "{http://purl.org/dc/elements/1.1/}"
 
@@ -91,15 +96,24 @@ def read(path, on_item):
     Raises ExportError for anything that is not a well-formed, harmless WXR file.
     """
     site = Site()
+    wp_uris = set()
     depth = 0
     channel = None
     seen_channel = False
     try:
         for event, element in iterparse(
-            str(path), events=("start", "end"), forbid_dtd=True, forbid_entities=True,
-            forbid_external=True,
+            str(path), events=("start-ns", "start", "end"), forbid_dtd=True,
+            forbid_entities=True, forbid_external=True,
         ):  # fmt: skip
+            if event == "start-ns":  # (prefix, uri), just before the start of its element
+                prefix, uri = element
+                if prefix == "wp" or WP_URI.fullmatch(uri):
+                    wp_uris.add("{" + uri + "}")
+                continue
             if event == "start":
+                namespace, brace, local = element.tag.partition("}")
+                if brace and namespace + brace in wp_uris:
+                    element.tag = WP + local
                 depth += 1
                 if depth == 1 and element.tag != "rss":
                     raise ExportError(
@@ -115,7 +129,7 @@ def read(path, on_item):
             tag = element.tag
             if tag == "item":
                 on_item(read_item(element), site)
-            elif tag.startswith(WP_PREFIX):
+            elif tag.startswith(WP):
                 read_site_element(site, tag, element)
             elif tag == "title":
                 site.title = unescape(text(element))
@@ -196,9 +210,9 @@ def read_item(element):
             slug = unquote(child.get("nicename", ""))
             if kind in {"category", "post_tag"} and slug:
                 terms.append((kind, slug, unescape(text(child)) or slug))
-        elif tag.startswith(WP_PREFIX) and tag.endswith("}postmeta"):
+        elif tag == WP + "postmeta":
             meta[wp(child, "meta_key")] = wp(child, "meta_value")
-        elif tag.startswith(WP_PREFIX) and tag.endswith("}comment"):
+        elif tag == WP + "comment":
             comments.append(
                 Comment(
                     wp_id=integer(wp(child, "comment_id")),
@@ -233,7 +247,7 @@ def read_item(element):
 def wp(element, name):
     """The text of the wp:`name` child, whatever the WXR version's namespace."""
     for child in element:
-        if child.tag.startswith(WP_PREFIX) and child.tag.endswith("}" + name):
+        if child.tag == WP + name:
             return text(child)
     return ""
 
