@@ -324,3 +324,23 @@ def test_roles_have_their_page_permissions():
     assert writer.has_perm("pages.add_page") and not writer.has_perm("pages.publish_page")
     assert editor.has_perm("pages.publish_page") and editor.has_perm("menus.change_menuitem")
     assert not writer.has_perm("menus.change_menuitem")
+
+
+@pytest.fixture
+def version(settings):
+    """Queries of the page version: none with Redis (as in test_queries.py)."""
+    return 0 if settings.REDIS_URL else 1
+
+
+def test_page_queries_are_exact_cold_and_warm(client, version, django_assert_num_queries):
+    """Prevents a query per ancestor (breadcrumbs) or per child (the section's list)."""
+    profil = make_page(title="Profil", featured_photo=make_photo())
+    struktur = make_page(profil, title="Struktur Organisasi")
+    for n in range(4):
+        make_page(struktur, title=f"Bidang {n}")
+    # the page with its ancestors and photo; its children; site settings; menus;
+    # the categories' navigation (no header menu)
+    with django_assert_num_queries(version + 5):
+        assert client.get("/profil/struktur-organisasi/").status_code == 200
+    with django_assert_num_queries(version):
+        assert client.get("/profil/struktur-organisasi/").status_code == 200
