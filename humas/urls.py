@@ -6,6 +6,7 @@ from django.urls import include, path, re_path
 from django.views.static import serve
 
 from articles.sitemaps import SITEMAPS, news_sitemap, robots_txt
+from documents.sitemaps import DocumentSitemap
 
 from . import views
 from .pagecache import public_page
@@ -20,7 +21,7 @@ urlpatterns = [
     path(
         "sitemap.xml",
         public_page(sitemap),
-        {"sitemaps": SITEMAPS},
+        {"sitemaps": {**SITEMAPS, "dokumen": DocumentSitemap}},
         name="django.contrib.sitemaps.views.sitemap",
     ),
     path("sitemap-news.xml", public_page(news_sitemap), name="sitemap-news"),

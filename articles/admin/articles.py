@@ -51,7 +51,7 @@ class ArticleAdmin(ArticleWorkflowMixin, admin.ModelAdmin):
     search_fields = ("title", "lead", "slug")
     date_hierarchy = "published_at"
     prepopulated_fields = {"slug": ("title",)}
-    autocomplete_fields = ("category", "featured_photo")
+    autocomplete_fields = ("category", "featured_photo", "attachments")
     readonly_fields = (
         "featured_photo_preview",
         "views_summary",
@@ -72,6 +72,7 @@ class ArticleAdmin(ArticleWorkflowMixin, admin.ModelAdmin):
                     "featured_photo",
                     "featured_photo_preview",
                     "photo_credit_text",
+                    "attachments",
                 )
             },
         ),

@@ -67,6 +67,9 @@ class ArticleQuerySet(ListingQueries, models.QuerySet):
                     GalleryItem.objects.filter(article=models.OuterRef("pk"))
                 ),
                 has_notes=models.Exists(ArticleNote.objects.filter(article=models.OuterRef("pk"))),
+                has_attachments=models.Exists(
+                    Article.attachments.through.objects.filter(article=models.OuterRef("pk"))
+                ),
             )
         )
 
@@ -164,6 +167,12 @@ class Article(models.Model):
         _("reason for taking down"),
         blank=True,
         help_text=_("Shown to readers who open an unpublished article, instead of the article."),
+    )
+    attachments = models.ManyToManyField(
+        "documents.Document",
+        blank=True,
+        related_name="+",
+        verbose_name=_("documents"),
     )
 
     objects = ArticleQuerySet.as_manager()
