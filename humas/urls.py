@@ -7,6 +7,7 @@ from django.views.static import serve
 
 from articles.sitemaps import SITEMAPS, news_sitemap, robots_txt
 from documents.sitemaps import DocumentSitemap
+from pages.sitemaps import PageSitemap
 
 from . import views
 from .pagecache import public_page
@@ -21,7 +22,7 @@ urlpatterns = [
     path(
         "sitemap.xml",
         public_page(sitemap),
-        {"sitemaps": {**SITEMAPS, "dokumen": DocumentSitemap}},
+        {"sitemaps": {**SITEMAPS, "dokumen": DocumentSitemap, "halaman": PageSitemap}},
         name="django.contrib.sitemaps.views.sitemap",
     ),
     path("sitemap-news.xml", public_page(news_sitemap), name="sitemap-news"),
