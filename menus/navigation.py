@@ -55,15 +55,17 @@ def menus():
     return pagecache.kept("menus", build, settings.PAGE_CACHE_SECONDS)
 
 
-def header():
-    menu = menus().get(Menu.Location.HEADER)
+def header(kept):
+    """The header menu's items from `menus()`, or None when it has none."""
+    menu = kept.get(Menu.Location.HEADER)
     return labelled(menu["items"]) if menu and menu["items"] else None
 
 
-def footer_columns():
+def footer_columns(kept):
+    """The footer menus with items, from `menus()`, in column order."""
     columns = []
     for location in Menu.Location.values:
-        menu = menus().get(location)
+        menu = kept.get(location)
         if location != Menu.Location.HEADER and menu and menu["items"]:
             columns.append({"title": menu["title"], "items": labelled(menu["items"])})
     return columns

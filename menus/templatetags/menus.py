@@ -8,6 +8,14 @@ from .. import navigation
 register = template.Library()
 
 
+def _kept(context):
+    """The menus, read once per page render: both tags sit in base.html itself, so they
+    share its render context (each read of kept data costs a look at the version)."""
+    if "menus" not in context.render_context:
+        context.render_context["menus"] = navigation.menus()
+    return context.render_context["menus"]
+
+
 def _current(items, path):
     return [
         {**item, "current": item["url"] == path, "children": _current(item["children"], path)}
@@ -19,7 +27,7 @@ def _current(items, path):
 def header_menu(context):
     request = context.get("request")
     path = request.path if request else ""
-    items = navigation.header()
+    items = navigation.header(_kept(context))
     return {
         "items": _current(items, path) if items else None,
         "nav_categories": context.get("nav_categories", ()),
@@ -34,6 +42,6 @@ def footer_menus(context):
     return {
         "columns": [
             {**column, "items": _current(column["items"], path)}
-            for column in navigation.footer_columns()
+            for column in navigation.footer_columns(_kept(context))
         ]
     }
