@@ -61,6 +61,7 @@ class PageAdmin(TreeAdmin):
             "slug",
             "body",
             "featured_photo",
+            "attachments",
             "seo_title",
             "meta_description",
             "status",
@@ -70,11 +71,11 @@ class PageAdmin(TreeAdmin):
     list_display = ("title", "url_path", "status", "updated_at", "author")
     list_filter = ("status",)
     search_fields = ("title", "url_path")
-    autocomplete_fields = ("featured_photo",)
+    autocomplete_fields = ("featured_photo", "attachments")
     readonly_fields = ("url_path", "published_at", "author", "updated_at")
     inlines = (PageRevisionInline,)
     fieldsets = (
-        (None, {"fields": ("title", "slug", "url_path", "body", "featured_photo")}),
+        (None, {"fields": ("title", "slug", "url_path", "body", "featured_photo", "attachments")}),
         (_("Place in the tree"), {"fields": ("treebeard_position", "treebeard_ref_node")}),
         (_("Publishing"), {"fields": ("status", "published_at", "author", "updated_at")}),
         (

@@ -53,7 +53,12 @@ class PageQuerySet(MP_NodeQuerySet):
         return self.filter(status=Page.Status.PUBLISHED)
 
     def for_page(self):
-        return self.select_related("featured_photo__photographer")
+        """What a page shows, fetched with it; its documents only if it has any."""
+        return self.select_related("featured_photo__photographer").annotate(
+            has_attachments=models.Exists(
+                Page.attachments.through.objects.filter(page=models.OuterRef("pk"))
+            )
+        )
 
 
 class PageManager(MP_NodeManager.from_queryset(PageQuerySet)):
@@ -124,6 +129,13 @@ class Page(MP_Node):
         blank=True,
         related_name="+",
         verbose_name=_("author"),
+    )
+    attachments = models.ManyToManyField(
+        "documents.Document",
+        blank=True,
+        related_name="+",
+        verbose_name=_("documents"),
+        help_text=_("Shown under the text; only published documents are listed."),
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)

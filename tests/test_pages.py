@@ -13,6 +13,7 @@ from treebeard.exceptions import InvalidPosition
 from pages.models import Page, PageRevision, reserved_slugs
 
 from .factories import make_photo, make_user
+from .test_documents import make_document
 
 pytestmark = pytest.mark.django_db
 
@@ -344,3 +345,13 @@ def test_page_queries_are_exact_cold_and_warm(client, version, django_assert_num
         assert client.get("/profil/struktur-organisasi/").status_code == 200
     with django_assert_num_queries(version):
         assert client.get("/profil/struktur-organisasi/").status_code == 200
+
+
+def test_a_page_lists_its_published_documents(client):
+    page = make_page(title="Laporan")
+    shown = make_document(title="Laporan Kinerja 2026")
+    hidden = make_document(title="Draf Laporan", is_published=False)
+    page.attachments.add(shown, hidden)
+    html = client.get("/laporan/").content.decode()
+    assert f'href="{shown.get_absolute_url()}"' in html
+    assert "Draf Laporan" not in html
