@@ -1,6 +1,7 @@
 """On PostgreSQL, the weighted Indonesian search vector of every document, stored and
 indexed (as articles' migration 0009): title and number A, description B, the text found
-inside the PDF C. documents/search.py filters and ranks with it.
+inside the PDF C. The number's parts are words of their own ("188/45/2026" is found by
+"188"), with no stemming. documents/search.py filters and ranks with it.
 
 The model does not declare the column (SQLite has no tsvector), so Django never selects
 or writes it. A future migration altering title, number, description or text must drop
@@ -13,7 +14,8 @@ from django.db import migrations
 COLUMN_SQL = """
 ALTER TABLE documents_document ADD COLUMN search_vector tsvector GENERATED ALWAYS AS (
     setweight(to_tsvector('indonesian'::regconfig, COALESCE(title, '')), 'A')
-    || setweight(to_tsvector('simple'::regconfig, COALESCE(number, '')), 'A')
+    || setweight(to_tsvector('simple'::regconfig,
+        regexp_replace(COALESCE(number, ''), '[^[:alnum:]]+', ' ', 'g')), 'A')
     || setweight(to_tsvector('indonesian'::regconfig, COALESCE(description, '')), 'B')
     || setweight(to_tsvector('indonesian'::regconfig, COALESCE(text, '')), 'C')
 ) STORED
