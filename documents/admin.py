@@ -9,13 +9,16 @@ from django import forms
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied
 from django.core.files.uploadedfile import UploadedFile
+from django.http import Http404
 from django.template.defaultfilters import filesizeformat
+from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from . import checks, services
 from .models import Document
 from .preview import PreviewFailed, render_first_page
+from .views import file_response
 
 ACCEPT = ".pdf,.docx,.xlsx,.pptx,.odt,.ods," + ",".join(checks.CONTENT_TYPES.values())
 
@@ -125,6 +128,23 @@ class DocumentAdmin(admin.ModelAdmin):
             document=obj, upload=upload, checked=form.checked, preview=form.preview
         )
 
+    def get_urls(self):
+        return [
+            path(
+                "<path:object_id>/berkas/",
+                self.admin_site.admin_view(self.file_view),
+                name="documents_document_file",
+            ),
+            *super().get_urls(),
+        ]
+
+    def file_view(self, request, object_id):
+        """The file for staff who may see the document, published or not (not counted)."""
+        document = self.get_object(request, object_id)
+        if document is None or not self.has_view_permission(request, document):
+            raise Http404
+        return file_response(document)
+
     # -- columns and read-only fields -------------------------------------------------
 
     @admin.display(description=_("size"), ordering="file_size")
@@ -139,7 +159,7 @@ class DocumentAdmin(admin.ModelAdmin):
             '{} · {} · <a href="{}">{}</a>',
             obj.file_type.upper(),
             self.size(obj),
-            obj.get_download_url(),
+            reverse("admin:documents_document_file", args=[obj.pk]),
             obj.filename,
         )
 

@@ -133,12 +133,18 @@ def download(request, slug):
     document = get_object_or_404(
         Document.objects.published().only("pk", "file", "file_type", "slug"), slug=slug
     )
+    response = file_response(document)
+    count_download(request, document.pk)
+    return response
+
+
+def file_response(document):
+    """The document's file as a response (also the admin's, for unpublished ones)."""
     try:
         handle = document.file.open("rb")
     except (OSError, ValueError) as error:
         logger.error("document %s: its file is missing (%s)", document.pk, error)
         raise Http404 from error
-    count_download(request, document.pk)
     is_pdf = document.file_type == "pdf"
     response = FileResponse(
         handle,

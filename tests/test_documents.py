@@ -441,3 +441,21 @@ def test_a_counted_download_costs_one_transaction(client, library, django_assert
     with django_assert_num_queries(1 + 1 + 2):  # counted already: the mark only
         response = download(client, document)
     b"".join(response.streaming_content)
+
+
+def test_staff_open_an_unpublished_file_from_the_admin_without_counting(admin_client):
+    document = make_document(is_published=False)
+    response = admin_client.get(f"/admin/documents/document/{document.pk}/berkas/")
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+    assert response["X-Content-Type-Options"] == "nosniff"
+    b"".join(response.streaming_content)
+    assert downloads(document) == 0
+    change = admin_client.get(f"/admin/documents/document/{document.pk}/change/")
+    assert f"/admin/documents/document/{document.pk}/berkas/" in change.content.decode()
+
+
+def test_readers_cannot_open_files_through_the_admin(client):
+    document = make_document(is_published=False)
+    response = client.get(f"/admin/documents/document/{document.pk}/berkas/")
+    assert response.status_code == 302  # to the login page
