@@ -14,6 +14,8 @@ redis backend (REDIS_URL and VIEW_COUNTER_BACKEND=redis):
   logged-in    the article page, logged-in readers (each counted, never from a cache)
   home         the home page, anonymous readers
   category     a category listing, anonymous readers
+  documents    the document listing /dokumen/, anonymous readers (figures, no target)
+  page         a page of the tree, two levels down, anonymous readers (figures, no target)
 After --warmup seconds of every page, each page is measured in --rounds rounds of
 --seconds that alternate with the trivial view (trivial, page, trivial, page, ...); its
 ratio is the median over the rounds of page req/s / the req/s of the trivial round just
@@ -52,7 +54,7 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(BASE_DIR))
 
 from bench.profiling import worker_profile, worker_queries  # noqa: E402
-from bench.sites import CATEGORY, SLUG, backends, in_site  # noqa: E402
+from bench.sites import CATEGORY, PAGE_PATH, SLUG, backends, in_site  # noqa: E402
 from bench.wrk import THREADS, Load, fetch  # noqa: E402
 from tests.live import gunicorn  # noqa: E402
 
@@ -62,6 +64,9 @@ SCENARIOS = [
     ("logged-in", "article, logged-in", f"/berita/{SLUG}/", True, (0.3, 0.3)),
     ("home", "home, anonymous", "/", False, (0.85, 0.85)),
     ("category", "category, anonymous", f"/kategori/{CATEGORY}/", False, (0.85, 0.85)),
+    # Figures without a target (issue 14): the document listing and a page of the tree.
+    ("documents", "documents, anonymous", "/dokumen/", False, (None, None)),
+    ("page", "page, anonymous", PAGE_PATH, False, (None, None)),
 ]
 TRIVIAL = "/bench/trivial/"
 P99_LIMIT_MS = 40  # the anonymous article
@@ -77,6 +82,8 @@ def verify(base, load, site):
         "logged-in": (SCENARIOS[1][2], cookie, [title, 'href="/akun/profil/"']),
         "home": ("/", None, ["</html>"]),
         "category": (SCENARIOS[3][2], None, ["</html>"]),
+        "documents": ("/dokumen/", None, ["Peraturan Gubernur Nomor"]),
+        "page": (PAGE_PATH, None, ["Visi dan Misi", "</html>"]),
     }
     for key, (path, with_cookie, needles) in expectations.items():
         status, body = fetch(base, path, reader=load.reader(), cookie=with_cookie)
@@ -113,8 +120,9 @@ def run_backend(backend, site, args, tmp):
         trivial = base + TRIVIAL
         if args.warmup:  # every page once: imports, templates, connections, caches
             load.run(trivial, args.warmup)
-            for _key, _label, path, logged_in, _minimum in SCENARIOS:
-                load.run(base + path, args.warmup, site["cookies"] if logged_in else None)
+            for key, _label, path, logged_in, _minimum in SCENARIOS:
+                if chosen(args, key, [scenario[0] for scenario in SCENARIOS]):
+                    load.run(base + path, args.warmup, site["cookies"] if logged_in else None)
         for key, label, path, logged_in, minimum in SCENARIOS:
             if not chosen(args, key, [scenario[0] for scenario in SCENARIOS]):
                 continue

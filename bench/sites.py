@@ -14,6 +14,44 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 RUN = BASE_DIR / "bench" / "run.py"
 SLUG = "bench-artikel"
 CATEGORY = "pemerintahan"
+PAGE_PATH = "/profil/visi-dan-misi/"
+DOCUMENTS = 24  # published documents in the listing (two pages of it)
+
+
+# A page two levels down (unless the demo has it) and documents for the listing, each a
+# small real PDF: the listing shows what a bureau's has, not an empty page.
+PAGES_AND_DOCUMENTS = f"""
+import datetime
+from django.core.files.base import ContentFile
+from django.utils import timezone
+from documents.models import Document
+from pages.models import Page
+
+def page(parent, title, slug):
+    found = Page.objects.filter(url_path=(parent.url_path if parent else "/") + slug + "/").first()
+    if found:
+        return found
+    node = Page(title=title, slug=slug, status="published", published_at=timezone.now(),
+                body="<p>" + "Visi pemerintah provinsi untuk pelayanan publik. " * 40 + "</p>")
+    if parent is None:
+        return Page.objects.add_root(instance=node)
+    parent.refresh_from_db()
+    return Page.objects.add_child(parent, instance=node)
+
+profil = page(None, "Profil", "profil")
+page(profil, "Visi dan Misi", "visi-dan-misi")
+assert Page.objects.get(url_path="{PAGE_PATH}").is_published()
+pdf = b"%PDF-1.4\\n1 0 obj<<>>endobj\\ntrailer<<>>\\n%%EOF\\n"
+kinds = [k for k, _ in Document.Kind.choices]
+for n in range({DOCUMENTS} - Document.objects.published().count()):
+    Document.objects.create(
+        title=f"Peraturan Gubernur Nomor {{n + 1}} Tahun 2026 tentang Pelayanan Publik",
+        number=f"{{n + 1}}/2026", date=datetime.date(2026, 1 + n % 12, 1 + n % 28),
+        kind=kinds[n % len(kinds)], issuer="Biro Hukum", is_published=True,
+        description="Ringkasan dokumen untuk pembaca. " * 5, file_type="pdf",
+        file=ContentFile(pdf, name=f"dokumen-{{n}}.pdf"), file_size=len(pdf),
+    )
+"""
 
 
 def prepare(tmp, readers, **extra):
@@ -22,6 +60,7 @@ def prepare(tmp, readers, **extra):
     manage(env, "migrate", "--noinput", "-v0")
     manage(env, "collectstatic", "--noinput", "-v0")
     manage(env, "seed_demo", "-v0")
+    manage(env, "shell", "-c", PAGES_AND_DOCUMENTS)
     cookie_file, title_file = tmp / "cookies.txt", tmp / "title.txt"
     manage(env, "shell", "-c", (
         "from django.conf import settings\n"

@@ -31,8 +31,6 @@ urlpatterns = [
     path("dokumen/", include("documents.urls")),
     path("video/", include("videos.urls")),
     path("", include("articles.urls")),
-    # Last: a page's address is its path in the tree (/profil/struktur-organisasi/).
-    path("", include("pages.urls")),
 ]
 
 if settings.BENCHMARK_VIEW:
@@ -46,3 +44,7 @@ if settings.SERVE_MEDIA:
     urlpatterns += [
         re_path(rf"^{prefix}(?P<path>.*)$", serve, {"document_root": settings.MEDIA_ROOT}),
     ]
+
+# Last: a page's address is its path in the tree (/profil/struktur-organisasi/), so every
+# other address is tried first.
+urlpatterns += [path("", include("pages.urls"))]
