@@ -19,6 +19,7 @@ from articles.models import Photo, Photographer
 from humas.text import clean_text
 
 from . import wxr
+from .import_documents import is_document
 from .models import ImportedAttachment
 
 logger = logging.getLogger("wordpress.importer")  # the importer's log, as before
@@ -37,6 +38,10 @@ class Attachment:
     alt: str
     credit: str
     creator: str
+    mime_type: str = ""
+    parent: int = 0  # the post or page it was uploaded to
+    date: object = None  # datetime | None
+    description: str = ""
 
 
 class PhotosMixin:
@@ -97,6 +102,8 @@ class PhotosMixin:
         )
         if imported:
             return imported.photo
+        if is_document(attachment):
+            return None  # a document, not a photo: import_documents.py
         if Path(attachment.file or attachment.url).suffix.lower() not in IMAGE_EXTENSIONS:
             self.report.counts["attachments not imported (not a photo)"] += 1
             return None

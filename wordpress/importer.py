@@ -1,5 +1,5 @@
 """Importing a WordPress export: posts, their categories, tags, authors, photos and
-approved comments, once.
+approved comments, pages (into the page tree) and documents (PDF, DOCX...), once.
 
 Two passes over the file (wordpress/wxr.py streams it): the first reads it whole, so a
 broken, truncated or hostile file is refused before anything is written, and notes the
@@ -9,7 +9,9 @@ go on. Everything imported is remembered by its WordPress id (wordpress/models.p
 second run changes nothing.
 
 Photos are imported by wordpress/import_photos.py; authors, categories, tags and old
-addresses by wordpress/import_terms.py.
+addresses by wordpress/import_terms.py; pages by wordpress/import_pages.py (kept as the
+stream passes, imported at its end, parents first); documents by
+wordpress/import_documents.py (at the end, each through the documents app's checks).
 """
 
 import logging
@@ -29,6 +31,8 @@ from articles.models.slugs import unique_slug
 from humas.text import clean_text
 
 from . import content, wxr
+from .import_documents import DocumentsMixin
+from .import_pages import PagesMixin
 from .import_photos import Attachment, LazyAttachments, PhotosMixin, credit_from, strip_size
 from .import_terms import TermsMixin
 from .models import ImportedComment, ImportedPost
@@ -53,7 +57,7 @@ class Report:
     failed: list = field(default_factory=list)  # (wp_id, title, reason)
 
 
-class Importer(PhotosMixin, TermsMixin):
+class Importer(PhotosMixin, TermsMixin, PagesMixin, DocumentsMixin):
     def __init__(self, path, *, uploads=None, dry_run=False, progress=None):
         self.path = Path(path)
         self.uploads = Path(uploads) if uploads else None
@@ -62,6 +66,8 @@ class Importer(PhotosMixin, TermsMixin):
         self.report = Report()
         self.attachments = {}  # wp_id -> Attachment
         self.by_path = {}  # /wp-content/uploads/... -> wp_id
+        self.statuses = {}  # wp_id -> wp:status of every post and page (documents' parents)
+        self.pages = []  # the export's pages, imported once the stream has passed
         self.total_posts = 0
         self.done_posts = 0
         self._missing_reported = set()
@@ -80,11 +86,18 @@ class Importer(PhotosMixin, TermsMixin):
                     alt=item.meta.get("_wp_attachment_image_alt", ""),
                     credit=credit_from(item.meta.get("_wp_attachment_metadata", "")),
                     creator=item.creator,
+                    mime_type=item.mime_type,
+                    parent=item.parent,
+                    date=item.date,
+                    description=item.content,
                 )
                 self.attachments[item.wp_id] = attachment
                 self.by_path[wxr.url_path(attachment.url)] = item.wp_id
-            elif item.post_type == "post":
-                self.total_posts += 1
+            else:
+                if item.wp_id:
+                    self.statuses[item.wp_id] = item.status
+                if item.post_type == "post":
+                    self.total_posts += 1
 
         self.site = wxr.read(self.path, on_item)
         return self.site
@@ -96,11 +109,16 @@ class Importer(PhotosMixin, TermsMixin):
         if self.uploads is not None and not self.uploads.is_dir():
             raise wxr.ExportError(f"--uploads {self.uploads} is not a directory.")
         wxr.read(self.path, self.on_item)
+        self.import_pages()
         if not self.dry_run:
             self.import_remaining_attachments()
+        self.import_documents()
         return self.report
 
     def on_item(self, item, site):
+        if item.post_type == "page":
+            self.pages.append(item)
+            return
         if item.post_type != "post":
             if item.post_type != "attachment":
                 self.report.counts[f"skipped {item.post_type or 'item'}s"] += 1

@@ -11,7 +11,7 @@ from urllib.parse import unquote
 from django.core.files.storage import default_storage
 from django.http import HttpResponsePermanentRedirect
 
-from .models import ImportedAttachment, ImportedPost, LegacyPath
+from .models import ImportedAttachment, ImportedDocument, ImportedPage, ImportedPost, LegacyPath
 
 UPLOADS = "/wp-content/uploads/"
 # WordPress serves resized copies of an upload as name-300x200.jpg, and since 5.3
@@ -31,7 +31,9 @@ class LegacyRedirectMiddleware:
             if target:
                 return HttpResponsePermanentRedirect(target)
         response = self.get_response(request)
-        if response.status_code == 404 and request.method in {"GET", "HEAD"}:
+        if request.method in {"GET", "HEAD"} and (
+            response.status_code == 404 or slash_appended(request, response)
+        ):
             target = self.old_address(request.path_info)
             if target:
                 return HttpResponsePermanentRedirect(target)
@@ -39,17 +41,25 @@ class LegacyRedirectMiddleware:
 
     @staticmethod
     def plain_permalink(request):
-        """`/?p=123` (and `?page_id=`, `?attachment_id=`) of the old site."""
+        """`/?p=123` (and `?page_id=`, `?attachment_id=`) of the old site. WordPress
+        answers ?p= with a page too, and ?page_id= with a post."""
         for key in ("p", "page_id"):
             value = request.GET.get(key, "")
             if value.isdigit() and len(value) < 19:
                 post = ImportedPost.objects.filter(wp_id=int(value)).select_related("article")
                 post = post.first()
-                return article_url(post.article) if post else None
+                if post:
+                    return article_url(post.article)
+                page = ImportedPage.objects.filter(wp_id=int(value)).select_related("page")
+                page = page.first()
+                return page_url(page.page) if page else None
         value = request.GET.get("attachment_id", "")
         if value.isdigit() and len(value) < 19:
             attachment = ImportedAttachment.objects.filter(wp_id=int(value)).first()
-            return attachment_url(attachment)
+            if attachment:
+                return attachment_url(attachment)
+            document = ImportedDocument.objects.filter(wp_id=int(value)).select_related("document")
+            return document_url(document.first())
         return None
 
     @staticmethod
@@ -58,22 +68,28 @@ class LegacyRedirectMiddleware:
         if len(path) > 500:
             return None
         if path.startswith(UPLOADS):
-            attachment = ImportedAttachment.objects.filter(
-                path__in={path, SIZE_SUFFIX.sub("", path)}
-            ).first()
-            return attachment_url(attachment)
+            paths = {path, SIZE_SUFFIX.sub("", path)}
+            attachment = ImportedAttachment.objects.filter(path__in=paths).first()
+            if attachment:
+                return attachment_url(attachment)
+            document = ImportedDocument.objects.filter(path=path).select_related("document")
+            return document_url(document.first())
         candidates = {path, path.rstrip("/") + "/", path.rstrip("/")}
         shorter = TRAILERS.sub("", path)
         if shorter != path:
             candidates |= {shorter.rstrip("/") + "/", shorter.rstrip("/")}
         legacy = (
             LegacyPath.objects.filter(path__in=candidates)
-            .select_related("article", "category", "tag")
+            .select_related("article", "category", "tag", "page")
             .first()
         )
         if legacy is None:
             return None
-        return article_url(legacy.article) if legacy.article_id else legacy.target_url()
+        if legacy.article_id:
+            return article_url(legacy.article)
+        if legacy.page_id:
+            return page_url(legacy.page)
+        return legacy.target_url()
 
 
 def article_url(article):
@@ -83,6 +99,30 @@ def article_url(article):
     if article.is_published() or article.status == article.Status.UNPUBLISHED:
         return article.get_absolute_url()
     return None
+
+
+def slash_appended(request, response):
+    """CommonMiddleware's APPEND_SLASH answer: the pages app answers any path ending in a
+    slash, so an unknown old address without one (/berita/judul) gets a 301 to itself
+    with a slash before it could be a 404; its old target, if known, comes first."""
+    return (
+        response.status_code == 301
+        and not request.path_info.endswith("/")
+        and response.get("Location", "").partition("?")[0] == request.path + "/"
+    )
+
+
+def page_url(page):
+    """A page's address if readers may see it; an old link reveals no draft."""
+    return page.get_absolute_url() if page.is_published() else None
+
+
+def document_url(imported):
+    """An old file address leads to the document's file (its download, which counts
+    it), if the document is published; else nowhere."""
+    if imported is None or not imported.document.is_published:
+        return None
+    return imported.document.get_download_url()
 
 
 def attachment_url(attachment):

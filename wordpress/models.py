@@ -7,6 +7,8 @@ from django.utils.translation import gettext_lazy as _
 from taggit.models import Tag
 
 from articles.models import Article, Category, Comment, Photo
+from documents.models import Document
+from pages.models import Page
 
 
 class ImportedPost(models.Model):
@@ -44,6 +46,41 @@ class ImportedAttachment(models.Model):
         return self.path
 
 
+class ImportedPage(models.Model):
+    """A WordPress page imported as a page of the tree, matched on its id on re-import."""
+
+    wp_id = models.BigIntegerField(_("WordPress page id"), unique=True)
+    page = models.OneToOneField(
+        Page, on_delete=models.CASCADE, related_name="wordpress", verbose_name=_("page")
+    )
+    imported_at = models.DateTimeField(_("imported at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("imported page")
+        verbose_name_plural = _("imported pages")
+
+    def __str__(self):
+        return f"#{self.wp_id} → {self.page}"
+
+
+class ImportedDocument(models.Model):
+    """A WordPress attachment imported as a document (PDF, DOCX, ...); `path` is its old
+    address (/wp-content/uploads/...), which answers 301 to the document's download."""
+
+    wp_id = models.BigIntegerField(_("WordPress attachment id"), unique=True)
+    document = models.OneToOneField(
+        Document, on_delete=models.CASCADE, related_name="wordpress", verbose_name=_("document")
+    )
+    path = models.CharField(_("old address"), max_length=500, db_index=True)
+
+    class Meta:
+        verbose_name = _("imported document")
+        verbose_name_plural = _("imported documents")
+
+    def __str__(self):
+        return self.path
+
+
 class ImportedComment(models.Model):
     wp_id = models.BigIntegerField(_("WordPress comment id"), unique=True)
     comment = models.OneToOneField(
@@ -72,6 +109,9 @@ class LegacyPath(models.Model):
         Category, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
     )
     tag = models.ForeignKey(Tag, on_delete=models.CASCADE, null=True, blank=True, related_name="+")
+    page = models.ForeignKey(
+        Page, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
 
     class Meta:
         verbose_name = _("old address")
@@ -79,9 +119,30 @@ class LegacyPath(models.Model):
         constraints = [
             models.CheckConstraint(
                 condition=(
-                    Q(article__isnull=False, category__isnull=True, tag__isnull=True)
-                    | Q(article__isnull=True, category__isnull=False, tag__isnull=True)
-                    | Q(article__isnull=True, category__isnull=True, tag__isnull=False)
+                    Q(
+                        article__isnull=False,
+                        category__isnull=True,
+                        tag__isnull=True,
+                        page__isnull=True,
+                    )
+                    | Q(
+                        article__isnull=True,
+                        category__isnull=False,
+                        tag__isnull=True,
+                        page__isnull=True,
+                    )
+                    | Q(
+                        article__isnull=True,
+                        category__isnull=True,
+                        tag__isnull=False,
+                        page__isnull=True,
+                    )
+                    | Q(
+                        article__isnull=True,
+                        category__isnull=True,
+                        tag__isnull=True,
+                        page__isnull=False,
+                    )
                 ),
                 name="legacypath_one_target",
             )
@@ -97,4 +158,6 @@ class LegacyPath(models.Model):
             return self.article.get_absolute_url()
         if self.category_id:
             return self.category.get_absolute_url()
+        if self.page_id:
+            return self.page.get_absolute_url()
         return reverse("articles:tag", kwargs={"slug": self.tag.slug})

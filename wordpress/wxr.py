@@ -78,6 +78,8 @@ class Item:
     meta: dict = field(default_factory=dict)
     comments: list = field(default_factory=list)
     attachment_url: str = ""
+    mime_type: str = ""  # wp:post_mime_type of an attachment ("application/pdf")
+    menu_order: int = 0  # a page's place among its siblings
 
 
 @dataclass
@@ -241,6 +243,8 @@ def read_item(element):
         meta=meta,
         comments=comments,
         attachment_url=wp(element, "attachment_url"),
+        mime_type=wp(element, "post_mime_type").strip().lower(),
+        menu_order=integer(wp(element, "menu_order")),
     )
 
 
