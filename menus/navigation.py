@@ -1,14 +1,32 @@
-"""The menus as the templates show them: every menu's items in one query, kept once per
-page-cache version (humas.pagecache.kept), so no page reads them per request."""
+"""The menus as the templates show them, kept once per page-cache version
+(humas.pagecache.kept), so no page reads them per request.
+
+While no menu has items the header shows the categories, as the site did before menus:
+one query gives the categories and whether any menu item exists, so a site without
+menus reads no more than it did (the categories' navigation it replaces is not read);
+with menus, a second query gives every menu's items with their pages and categories.
+"""
 
 from django.conf import settings
+from django.db.models import Exists
 
+from articles.models import Category
 from humas import pagecache
 
 from .models import DocumentSection, Menu, MenuItem
 
 
 def build():
+    """{"categories": [{"name", "url"}], "menus": {location: {"title", "items": [...]}}}."""
+    categories = list(Category.objects.annotate(any_menu=Exists(MenuItem.objects.all())))
+    return {
+        "categories": [{"name": c.name, "url": c.get_absolute_url()} for c in categories],
+        # Without categories the flag is unknown: ask the items themselves.
+        "menus": build_menus() if not categories or categories[0].any_menu else {},
+    }
+
+
+def build_menus():
     """{location: {"title", "items": [{"label", "section", "url", "new_tab", "children"}]}}.
 
     Plain data, so that it keeps in Redis. Items whose page is not published are left
@@ -57,7 +75,7 @@ def menus():
 
 def header(kept):
     """The header menu's items from `menus()`, or None when it has none."""
-    menu = kept.get(Menu.Location.HEADER)
+    menu = kept["menus"].get(Menu.Location.HEADER)
     return labelled(menu["items"]) if menu and menu["items"] else None
 
 
@@ -65,7 +83,7 @@ def footer_columns(kept):
     """The footer menus with items, from `menus()`, in column order."""
     columns = []
     for location in Menu.Location.values:
-        menu = kept.get(location)
+        menu = kept["menus"].get(location)
         if location != Menu.Location.HEADER and menu and menu["items"]:
             columns.append({"title": menu["title"], "items": labelled(menu["items"])})
     return columns

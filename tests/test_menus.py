@@ -156,9 +156,9 @@ def test_home_page_queries_with_menus_are_exact_cold_and_warm(
     footer = Menu.objects.create(location=Menu.Location.FOOTER_1, title="Layanan")
     item(footer, page=make_page(title="Kontak"))
     item(footer, url="https://jatengprov.go.id/", label="Portal")
-    # latest; candidates; blocks; 3 most-read rankings; site settings; menus (with a
-    # header menu, the categories' navigation is not read)
-    with django_assert_num_queries(version + 8):
+    # latest; candidates; blocks; 3 most-read rankings; site settings; the categories
+    # with whether any menu exists; the menus' items with their pages and categories
+    with django_assert_num_queries(version + 9):
         assert client.get("/").status_code == 200
     with django_assert_num_queries(version):
         assert client.get("/").status_code == 200

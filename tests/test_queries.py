@@ -77,14 +77,14 @@ COUNTED = 6
 # Cold: the version, then the page's own queries (the rows, their joins and the kept
 # counts); warm: the version alone.
 COLD = {
-    "home": 9,  # latest; candidates; blocks; 3 most-read rankings; site settings; menus; nav
-    "category": 7,  # category; count; page ids; rows; site settings; menus; nav
-    "tag": 7,  # tag; count; page ids; rows; site settings; menus; nav
-    "author": 7,  # author; count; page ids; rows; site settings; menus; nav
-    "photographer": 8,  # photographer; count; page ids; rows; photos; settings; menus; nav
-    "archive": 4,  # months; site settings; menus; nav
-    "archive month": 6,  # count; page ids; rows; site settings; menus; nav
-    "most read": 6,  # 3 rankings; site settings; menus; nav
+    "home": 8,  # latest; candidates; blocks; 3 most-read rankings; site settings; menu
+    "category": 6,  # category; count; page ids; rows; site settings; menu
+    "tag": 6,  # tag; count; page ids; rows; site settings; menu
+    "author": 6,  # author; count; page ids; rows; site settings; menu
+    "photographer": 7,  # photographer; count; page ids; rows; photos; site settings; menu
+    "archive": 3,  # months; site settings; menu
+    "archive month": 5,  # count; page ids; rows; site settings; menu
+    "most read": 5,  # 3 rankings; site settings; menu
     "feed": 1,  # the articles with their joins
     "atom feed": 1,
     "category feed": 2,  # category; articles
@@ -111,8 +111,8 @@ def test_search_queries_are_exact(client, newsroom, version, django_assert_num_q
     kept whole: any words can be asked."""
     client.get("/cari/", {"q": "banjir"})  # the menus and the footer's settings, kept
     # matches counted; the newest ids; their rows; the documents' and pages' sections;
-    # the version for the menus, the categories' nav and the settings
-    with django_assert_num_queries(5 + 3 * version):
+    # the version for the menu and the settings
+    with django_assert_num_queries(5 + 2 * version):
         response = client.get("/cari/", {"q": "jembatan"})
     assert response.status_code == 200
     assert len(response.context["articles"]) == 10
@@ -126,8 +126,8 @@ def test_article_page_queries_are_exact_for_a_counted_reader(
     daily bucket) and nothing else."""
     article = newsroom["articles"][0]
     url = article.get_absolute_url()
-    # article; tags; gallery; related; 3 rankings; settings; menus; nav; comments
-    cold = 11
+    # article; tags; gallery; related; 3 rankings; settings; menu; comments
+    cold = 10
     count = COUNTED
     with django_assert_num_queries(version + cold + count):
         response = client.get(url, HTTP_USER_AGENT=BROWSER, REMOTE_ADDR="203.0.113.1")

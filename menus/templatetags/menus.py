@@ -1,5 +1,6 @@
 """{% header_menu %} and {% footer_menus %} for base.html: the menus from the admin, or,
-while no header menu has items, the categories (the navigation the site had before)."""
+while no header menu has items, the categories (the navigation the site had before; read
+with the menus, navigation.build, so that base.html no longer needs `nav_categories`)."""
 
 from django import template
 
@@ -27,10 +28,11 @@ def _current(items, path):
 def header_menu(context):
     request = context.get("request")
     path = request.path if request else ""
-    items = navigation.header(_kept(context))
+    kept = _kept(context)
+    items = navigation.header(kept)
     return {
         "items": _current(items, path) if items else None,
-        "nav_categories": context.get("nav_categories", ()),
+        "nav_categories": kept["categories"],
         "path": path,
     }
 
