@@ -105,8 +105,13 @@ class PageAdmin(TreeAdmin):
         return (
             obj is None
             or workflow.can_publish(request.user)
-            or (obj.author_id == request.user.pk and obj.status == Page.Status.DRAFT)
-        )
+            # Deleting a page deletes its subtree, which may hold others' pages.
+            or (
+                obj.author_id == request.user.pk
+                and obj.status == Page.Status.DRAFT
+                and obj.is_leaf()
+            )
+        )  # (the roles give writers no delete_page: this is for groups made otherwise)
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change=change, **kwargs)

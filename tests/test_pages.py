@@ -356,3 +356,15 @@ def test_a_page_lists_its_published_documents(client):
     html = client.get("/laporan/").content.decode()
     assert f'href="{shown.get_absolute_url()}"' in html
     assert "Draf Laporan" not in html
+
+
+@pytest.mark.usefixtures("page_roles")
+def test_writers_delete_no_page_and_editors_delete_a_subtree():
+    writer, client = staff("Penulis")
+    own = make_page(title="Draf Saya", status="draft", author=writer)
+    make_page(own, title="Anak", status="draft", author=writer)
+    assert client.post(f"/admin/pages/page/{own.pk}/delete/", {"post": "yes"}).status_code == 403
+    _editor, editor_client = staff("Editor")
+    response = editor_client.post(f"/admin/pages/page/{own.pk}/delete/", {"post": "yes"})
+    assert response.status_code == 302
+    assert not Page.objects.exists()
