@@ -21,8 +21,9 @@ ADD_URL = "/admin/documents/document/add/"
 # -- files ----------------------------------------------------------------------------
 
 
-def pdf_bytes(*pages):
-    """A small valid PDF with one line of Helvetica text per page."""
+def pdf_bytes(*pages, padding=0):
+    """A valid PDF with one line of Helvetica text per page (and `padding` bytes in an
+    object no page uses, to make it large)."""
     pages = pages or ("Siaran Pers Humas",)
     objects = [
         b"<< /Type /Catalog /Pages 2 0 R >>",
@@ -39,6 +40,10 @@ def pdf_bytes(*pages):
             f"<< /F1 3 0 R >> >> /Contents {5 + 2 * i} 0 R >>".encode()
         )
         objects.append(f"<< /Length {len(stream)} >>\nstream\n".encode() + stream + b"\nendstream")
+    if padding:
+        objects.append(
+            f"<< /Length {padding} >>\nstream\n".encode() + b" " * padding + b"\nendstream"
+        )
     out = bytearray(b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n")
     offsets = []
     for n, body in enumerate(objects, 1):
@@ -170,6 +175,15 @@ def test_editor_uploads_a_pdf_with_its_text_and_first_page_preview(admin_client,
     assert document.file.name.startswith("documents/") and document.file.name.endswith(".pdf")
     assert document.preview.name.endswith(".webp") and document.preview_width
     assert len(stored_files(settings)) == 2  # the file and its preview
+
+
+def test_a_large_pdf_streamed_to_a_temporary_file_is_accepted(admin_client, settings):
+    """Uploads over FILE_UPLOAD_MAX_MEMORY_SIZE (5 MB) arrive as temporary files."""
+    response = post_document(admin_client, "besar.pdf", pdf_bytes("Besar", padding=6_000_000))
+    assert response.status_code == 302
+    document = Document.objects.get()
+    assert document.file_size > 6_000_000 and document.preview
+    assert len(stored_files(settings)) == 2
 
 
 @pytest.mark.parametrize(
