@@ -4,6 +4,9 @@ the form), the articles' editor and workflow rules, enforced here on the server.
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.urls import path
 from django.utils.translation import gettext_lazy as _
 from treebeard.admin import TreeAdmin
 from treebeard.forms import MoveNodeForm, movenodeform_factory
@@ -139,3 +142,41 @@ class PageAdmin(TreeAdmin):
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
         workflow.record_revision(page=form.instance, by=request.user)
+
+    # -- revisions: compare two, restore one (the articles' page and template) --------
+
+    def get_urls(self):
+        revisions = path(
+            "<path:object_id>/revisi/",
+            self.admin_site.admin_view(self.revisions_view),
+            name="pages_page_revisions",
+        )
+        return [revisions, *super().get_urls()]
+
+    def revisions_view(self, request, object_id):
+        page = self.get_object(request, object_id)
+        if not self.has_view_or_change_permission(request, page):
+            raise PermissionDenied
+        revisions = list(page.revisions.select_related("by"))
+        if request.method == "POST":
+            if not self.has_change_permission(request, page):
+                raise PermissionDenied
+            revision = get_object_or_404(page.revisions, pk=request.POST.get("restore"))
+            workflow.restore_revision(page=page, revision=revision, by=request.user)
+            self.message_user(request, _("Revision #%(n)s restored.") % {"n": revision.pk})
+            return redirect("admin:pages_page_change", page.pk)
+        by_id = {str(r.pk): r for r in revisions}
+        newer = by_id.get(request.GET.get("b")) or (revisions[0] if revisions else None)
+        older = by_id.get(request.GET.get("a")) or (revisions[1] if len(revisions) > 1 else None)
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "original": page,
+            "title": _("Revisions of “%(title)s”") % {"title": page.title},
+            "revisions": revisions,
+            "older": older,
+            "newer": newer,
+            "changes": workflow.diff(older.data, newer.data) if older and newer else [],
+            "can_restore": self.has_change_permission(request, page),
+        }
+        return TemplateResponse(request, "admin/articles/article/revisions.html", context)

@@ -2,6 +2,11 @@
 their own pages between draft and review; editors (`pages.publish_page`) publish and
 unpublish. The admin enforces them (pages/admin.py); revisions are recorded here."""
 
+import difflib
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+
 from .models import Page, PageRevision
 
 WRITER_STATUSES = (Page.Status.DRAFT, Page.Status.REVIEW)
@@ -9,6 +14,7 @@ REVISED_FIELDS = (
     "title", "slug", "url_path", "body", "featured_photo_id", "seo_title",
     "meta_description", "status",
 )  # fmt: skip
+RESTORED_FIELDS = ("title", "body", "featured_photo_id", "seo_title", "meta_description")
 
 
 def can_publish(user) -> bool:
@@ -39,3 +45,31 @@ def record_revision(*, page, by, note="") -> PageRevision | None:
     return PageRevision.objects.create(
         page=page, by=by, data=data, note=note, changed=", ".join(changed)[:300]
     )
+
+
+@transaction.atomic
+def restore_revision(*, page, revision, by) -> None:
+    """Put a revision's text, photo and search-engine fields back; the status, the slug
+    and the place in the tree stay as they are."""
+    for field in RESTORED_FIELDS:
+        setattr(page, field, revision.data.get(field))
+    page.save()
+    record_revision(page=page, by=by, note=_("Restored from revision #%(n)s") % {"n": revision.pk})
+
+
+def diff(old: dict, new: dict) -> list[dict]:
+    """Field by field, what changed between two revisions, as readable lines (the shape
+    of articles.workflow.diff, for the same revisions template)."""
+    changes = []
+    for field in REVISED_FIELDS:
+        before, after = str(old.get(field) or ""), str(new.get(field) or "")
+        if before == after:
+            continue
+        lines = difflib.unified_diff(
+            before.replace("</p>", "</p>\n").splitlines(),
+            after.replace("</p>", "</p>\n").splitlines(),
+            lineterm="",
+            n=1,
+        )
+        changes.append({"field": field, "lines": list(lines)[2:]})
+    return changes

@@ -368,3 +368,22 @@ def test_writers_delete_no_page_and_editors_delete_a_subtree():
     response = editor_client.post(f"/admin/pages/page/{own.pk}/delete/", {"post": "yes"})
     assert response.status_code == 302
     assert not Page.objects.exists()
+
+
+@pytest.mark.usefixtures("page_roles")
+def test_editor_compares_revisions_and_restores_one(client):
+    _editor, editor_client = staff("Editor")
+    page = make_page(title="Kontak", body="<p>Telepon 024-111</p>")
+    url = f"/admin/pages/page/{page.pk}/change/"
+    for body in ("<p>Telepon 024-111</p>", "<p>Faks 024-222</p>", "<p>Telepon 024-999</p>"):
+        page.refresh_from_db()
+        assert editor_client.post(url, page_form(page, body=body)).status_code == 302
+    first, _second, _latest = sorted(page.revisions.all(), key=lambda r: r.pk)
+    response = editor_client.get(f"/admin/pages/page/{page.pk}/revisi/")
+    assert response.status_code == 200 and "024-999" in response.content.decode()
+    response = editor_client.post(f"/admin/pages/page/{page.pk}/revisi/", {"restore": first.pk})
+    assert response.status_code == 302
+    page.refresh_from_db()
+    assert page.body == "<p>Telepon 024-111</p>"
+    assert page.revisions.latest("pk").note.endswith(f"#{first.pk}")
+    assert "024-111" in client.get("/kontak/").content.decode()

@@ -25,6 +25,7 @@ def page():
         "/admin/pages/page/",
         "/admin/pages/page/add/",
         "/admin/pages/page/{pk}/change/",
+        "/admin/pages/page/{pk}/revisi/",
         "/admin/menus/menu/",
         "/admin/menus/menu/add/",
     ],
