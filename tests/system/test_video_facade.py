@@ -15,6 +15,7 @@ from playwright.sync_api import expect
 from ..factories import make_video
 
 # Fixtures, found by pytest under these names (see test_browser_newsroom.py).
+from .test_accessibility import FAILING_IMPACTS, axe_script, describe  # noqa: F401
 from .test_browser_journey import TIMEOUT_MS, browser  # noqa: F401
 
 VIDEO_ID = "Ab_3-dEfGhI"
@@ -110,3 +111,26 @@ def test_without_javascript_the_play_link_opens_the_page_with_the_player(live_se
         "href", f"https://www.youtube.com/watch?v={VIDEO_ID}"
     )
     assert PLAYER in requests  # the frame's own request, allowed by the policy (aborted)
+
+
+# The player's frame is aborted (no network): axe is not to wait for it.
+AXE_RUN = "async () => await axe.run(document, {resultTypes: ['violations'], iframes: false})"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_gallery_and_a_video_page_have_no_serious_accessibility_violations(
+    live_server,
+    watched_page,
+    axe_script,  # noqa: F811
+):
+    video = make_video(title="Gubernur Meninjau Jembatan", youtube_id=VIDEO_ID)
+    make_video(title="Festival Budaya Dieng")
+    # axe.min.js goes in as an inline <script>, which the policy refuses (as in
+    # test_accessibility.py).
+    page, _requests, _violations = watched_page(bypass_csp=True)
+    for path in ("/video/", video.get_absolute_url(), video.get_absolute_url() + "?putar=1"):
+        page.goto(live_server.url + path)
+        page.add_script_tag(path=str(axe_script))
+        violations = page.evaluate(AXE_RUN)["violations"]
+        failing = [v for v in violations if v["impact"] in FAILING_IMPACTS]
+        assert not failing, f"{path}\n{describe(failing)}"
