@@ -6,6 +6,7 @@ import uuid
 from pathlib import PurePath
 
 from django.conf import settings
+from django.core.files.storage import default_storage, storages
 from django.db import models
 from django.urls import reverse
 from django.utils.text import get_valid_filename, slugify
@@ -22,6 +23,11 @@ def document_path(instance, filename):
     stem = slugify(PurePath(filename).stem)[:80] or "dokumen"
     suffix = PurePath(filename).suffix.lower()
     return f"documents/{uuid.uuid4().hex}/{get_valid_filename(stem + suffix)}"
+
+
+def document_storage():
+    """The "documents" storage when there is one (S3: storage.py), else the default."""
+    return storages["documents"] if "documents" in settings.STORAGES else default_storage
 
 
 def preview_path(instance, filename):
@@ -76,13 +82,20 @@ class Document(models.Model):
     kind = models.CharField(_("type"), max_length=20, choices=Kind.choices, default=Kind.OTHER)
     issuer = models.CharField(_("issuing unit"), max_length=200, blank=True)
     description = models.TextField(_("description"), blank=True)
-    file = models.FileField(_("file"), upload_to=document_path, max_length=255)
+    file = models.FileField(
+        _("file"), upload_to=document_path, storage=document_storage, max_length=255
+    )
     file_type = models.CharField(_("file type"), max_length=10, editable=False)
     file_size = models.PositiveBigIntegerField(_("file size"), default=0, editable=False)
     page_count = models.PositiveIntegerField(_("pages"), null=True, blank=True, editable=False)
     text = models.TextField(_("text inside the file"), blank=True, editable=False)
     preview = models.ImageField(
-        _("preview"), upload_to=preview_path, blank=True, editable=False, max_length=255
+        _("preview"),
+        upload_to=preview_path,
+        storage=document_storage,
+        blank=True,
+        editable=False,
+        max_length=255,
     )
     preview_width = models.PositiveIntegerField(null=True, blank=True, editable=False)
     preview_height = models.PositiveIntegerField(null=True, blank=True, editable=False)

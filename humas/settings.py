@@ -258,6 +258,12 @@ if S3_BUCKET:
             ),
         },
     }
+    # Documents in the same bucket, each object written with its checked type and a
+    # Content-Disposition (documents/storage.py; docs/documents.md).
+    STORAGES["documents"] = {
+        **STORAGES["default"],
+        "BACKEND": "documents.storage.DocumentS3Storage",
+    }
     # What the storage's url() produces; nothing of ours builds URLs from MEDIA_URL.
     if S3_CUSTOM_DOMAIN:
         MEDIA_URL = f"https://{S3_CUSTOM_DOMAIN}/"

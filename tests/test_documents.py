@@ -3,7 +3,9 @@ headers and its count), search inside PDFs, attachments on articles, the sitemap
 in the admin, and the SQL per page, cold and warm."""
 
 import datetime
+import runpy
 from importlib import import_module
+from pathlib import Path
 
 import pytest
 from django.core.cache import caches
@@ -15,7 +17,9 @@ from django.test.utils import CaptureQueriesContext
 from documents import checks, services
 from documents.models import Document, DownloadMark
 from documents.preview import render_first_page
+from documents.storage import DocumentS3Storage
 from humas import pagecache
+from humas import settings as settings_module
 
 from .factories import make_article, make_user
 from .test_documents_upload import ooxml_bytes, pdf_bytes, post_document
@@ -462,3 +466,34 @@ def test_readers_cannot_open_files_through_the_admin(client):
     document = make_document(is_published=False)
     response = client.get(f"/admin/documents/document/{document.pk}/berkas/")
     assert response.status_code == 302  # to the login page
+
+
+def test_on_s3_each_object_carries_its_checked_type_and_disposition():
+    storage = DocumentS3Storage(
+        bucket_name="humas-media", object_parameters={"CacheControl": "public, max-age=604800"}
+    )
+    pdf = storage.get_object_parameters("documents/0a1b/laporan.pdf")
+    assert pdf["ContentType"] == "application/pdf"
+    assert pdf["ContentDisposition"] == 'inline; filename="laporan.pdf"'
+    assert pdf["CacheControl"] == "public, max-age=604800"
+    docx = storage.get_object_parameters("documents/0a1b/surat.docx")
+    assert docx["ContentType"] == checks.CONTENT_TYPES["docx"]
+    assert docx["ContentDisposition"] == 'attachment; filename="surat.docx"'
+    preview = storage.get_object_parameters("documents/previews/0a1b.webp")
+    assert preview["ContentType"] == "image/webp" and "ContentDisposition" not in preview
+    odd = storage.get_object_parameters("documents/0a1b/x.html")
+    assert odd["ContentType"] == "application/octet-stream"
+
+
+def test_with_an_s3_bucket_documents_have_their_own_storage_in_the_same_bucket(monkeypatch):
+    for name in ("S3_ENDPOINT_URL", "S3_REGION", "S3_CUSTOM_DOMAIN", "SERVE_MEDIA"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("S3_BUCKET", "humas-media")
+    site = runpy.run_path(str(Path(settings_module.__file__)))
+    documents = site["STORAGES"]["documents"]
+    assert documents["BACKEND"] == "documents.storage.DocumentS3Storage"
+    assert documents["OPTIONS"] == site["STORAGES"]["default"]["OPTIONS"]
+    storage = DocumentS3Storage(**documents["OPTIONS"])
+    assert storage.get_object_parameters("documents/0a1b/a.pdf")["CacheControl"].startswith(
+        "public"
+    )
