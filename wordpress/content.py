@@ -32,7 +32,7 @@ import html as html_lib
 import json
 import re
 from bisect import bisect_right
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from urllib.parse import parse_qs, urlsplit
 
 from articles.sanitize import (
@@ -687,8 +687,14 @@ def _caption_shortcode(attrs, content, ctx):
 
 def _gallery_shortcode(attrs, content, ctx):
     ids = str(attrs.get("ids") or attrs.get("include") or "")
+    chosen = re.findall(r"\d+", ids)
+    if not ids.strip():
+        # [gallery] alone: WordPress shows the images uploaded to this post, in order,
+        # less any `exclude`.
+        excluded = set(re.findall(r"\d+", str(attrs.get("exclude") or "")))
+        chosen = [str(i) for i in ctx.gallery_ids if str(i) not in excluded]
     figures = []
-    for raw_id in re.findall(r"\d+", ids):
+    for raw_id in chosen:
         info = ctx.attachments.get(int(raw_id))
         if not isinstance(info, Mapping):
             continue  # not imported: nothing to show
@@ -968,9 +974,10 @@ def _is_attachment_page(url, rel):
 
 
 class _Context:
-    def __init__(self, resolve_media, attachments):
+    def __init__(self, resolve_media, attachments, gallery_ids=()):
         self.resolve_media = resolve_media
         self.attachments = attachments or {}
+        self.gallery_ids = list(gallery_ids)
         self.cache = {}
 
     def resolve(self, url, attachment_id=None):
@@ -1251,6 +1258,7 @@ def convert(
     *,
     resolve_media: Callable[[str], dict | None] | None = None,
     attachments: Mapping[int, dict] | None = None,
+    gallery_ids: Sequence[int] = (),
 ) -> str:
     """WordPress post_content (classic or block editor) -> sanitized HTML for Article.body.
 
@@ -1262,6 +1270,8 @@ def convert(
         caption text if any, because its file was not imported and would be a broken image).
     attachments: dict[int, dict] wp attachment id -> same dict as resolve_media returns;
         used by [gallery ids="1,2,3"] and by <!-- wp:image {"id":123} --> blocks.
+    gallery_ids: the ids of the images uploaded to this post, in order: what a [gallery]
+        without ids shows.
 
     An image's own alt text wins over the photo's; the photo's width and height win over
     the tag's (they are those of the file `src` now points to). An image known by its
@@ -1270,7 +1280,7 @@ def convert(
     """
     if not html or not html.strip():
         return ""
-    ctx = _Context(resolve_media, attachments)
+    ctx = _Context(resolve_media, attachments, gallery_ids)
     text = html.replace("\r\n", "\n").replace("\r", "\n").replace("\x00", "")
     blocks = _parse_blocks(text)
     if all(isinstance(part, str) for part in blocks.parts):  # a classic post

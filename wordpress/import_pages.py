@@ -113,7 +113,10 @@ class PagesMixin:
             return self.media(wp_id, written) if wp_id else None
 
         body = content.convert(
-            item.content, resolve_media=resolve, attachments=LazyAttachments(self, written)
+            item.content,
+            resolve_media=resolve,
+            attachments=LazyAttachments(self, written),
+            gallery_ids=self.gallery_ids_of(item),
         )
         featured = None
         thumbnail = wxr.integer(item.meta.get("_thumbnail_id"))

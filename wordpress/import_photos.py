@@ -48,8 +48,18 @@ class PhotosMixin:
     """The Importer's photo methods; it provides attachments, by_path, uploads, site,
     report and _missing_reported."""
 
+    def gallery_ids_of(self, item):
+        """What a [gallery] without ids in this post shows: the images uploaded to it,
+        in the order WordPress gives them (by id), or none if it has no such gallery."""
+        if not BARE_GALLERY.search(item.content or ""):
+            return []
+        return sorted(
+            wp_id for wp_id, attachment in self.attachments.items()
+            if attachment.parent == item.wp_id and is_image(attachment)
+        )  # fmt: skip
+
     def attachment_ids_of(self, item):
-        ids = set(attachment_ids(item.content))
+        ids = set(attachment_ids(item.content)) | set(self.gallery_ids_of(item))
         thumbnail = wxr.integer(item.meta.get("_thumbnail_id"))
         if thumbnail:
             ids.add(thumbnail)
@@ -188,6 +198,17 @@ def strip_size(url):
     from .middleware import SIZE_SUFFIX
 
     return SIZE_SUFFIX.sub("", url.partition("?")[0])
+
+
+def is_image(attachment):
+    if attachment.mime_type:
+        return attachment.mime_type.startswith("image/")
+    name = (attachment.file or attachment.url).lower().partition("?")[0]
+    return name.endswith((".jpg", ".jpeg", ".png", ".gif", ".webp"))
+
+
+# A [gallery] shortcode that names no images (no ids=, no include=).
+BARE_GALLERY = re.compile(r"\[gallery\b(?![^\]]{0,500}?\b(?:ids|include)=)[^\]]{0,500}\]")
 
 
 def attachment_ids(text):

@@ -90,7 +90,7 @@ class TermsMixin:
                 name = f"{name} ({parent.name if parent else new_slug})"[:80]
             category = Category.objects.create(name=name, slug=new_slug)
             self.report.counts["categories created"] += 1
-        path = "/category/" + "/".join(self.category_chain(slug)) + "/"
+        path = f"/{self.category_base}/" + "/".join(self.category_chain(slug)) + "/"
         if path != category.get_absolute_url():
             self.remember_path(path, category=category)
         return category
@@ -107,7 +107,7 @@ class TermsMixin:
         if tag is None:
             tag = Tag.objects.create(name=name)
             self.report.counts["tags created"] += 1
-        path = f"/tag/{slug}/"
+        path = f"/{self.tag_base}/{slug}/"
         if path != unquote(reverse("articles:tag", kwargs={"slug": tag.slug})):
             self.remember_path(path, tag=tag)
         return tag

@@ -15,6 +15,7 @@ wordpress/import_documents.py (at the end, each through the documents app's chec
 """
 
 import logging
+import re
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -58,8 +59,15 @@ class Report:
 
 
 class Importer(PhotosMixin, TermsMixin, PagesMixin, DocumentsMixin):
-    def __init__(self, path, *, uploads=None, dry_run=False, progress=None):
+    def __init__(
+        self, path, *, uploads=None, dry_run=False, progress=None,
+        category_base="category", tag_base="tag",
+    ):  # fmt: skip
         self.path = Path(path)
+        # The permalink bases the old site used for category and tag archives
+        # (Settings -> Permalinks), for their old addresses.
+        self.category_base = permalink_base(category_base, "category")
+        self.tag_base = permalink_base(tag_base, "tag")
         self.uploads = Path(uploads) if uploads else None
         self.dry_run = dry_run
         self.progress = progress  # called with the Importer after each post, and total
@@ -179,7 +187,10 @@ class Importer(PhotosMixin, TermsMixin, PagesMixin, DocumentsMixin):
             return self.media(wp_id, written) if wp_id else None
 
         body = content.convert(
-            item.content, resolve_media=resolve, attachments=LazyAttachments(self, written)
+            item.content,
+            resolve_media=resolve,
+            attachments=LazyAttachments(self, written),
+            gallery_ids=self.gallery_ids_of(item),
         )
         featured = None
         thumbnail = wxr.integer(item.meta.get("_thumbnail_id"))
@@ -233,6 +244,16 @@ class Importer(PhotosMixin, TermsMixin, PagesMixin, DocumentsMixin):
             Comment.objects.filter(pk=created.pk).update(created_at=comment.date)
         ImportedComment.objects.create(wp_id=comment.wp_id, comment=created)
         counts["comments imported"] += 1
+
+
+def permalink_base(value, default):
+    """A permalink base as WordPress stores it ("/topik/", "kabar/kategori"): its path
+    segments, slashes trimmed; refused when it is not one."""
+    base = (value or "").strip().strip("/") or default
+    segments = base.split("/")
+    if any(s in (".", "..") or not re.fullmatch(r"[\w.~%-]+", s) for s in segments):
+        raise ValueError(f"not a permalink base: {value!r}")
+    return base
 
 
 def target_status(item):

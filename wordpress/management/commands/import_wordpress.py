@@ -23,8 +23,24 @@ class Command(BaseCommand):
         parser.add_argument(
             "--dry-run", action="store_true", help="Say what would be imported; change nothing."
         )
+        parser.add_argument(
+            "--category-base",
+            default="category",
+            metavar="BASE",
+            help="The old site's category base (Settings -> Permalinks), e.g. topik: its "
+            "category archives were /topik/<slug>/. Default: category.",
+        )
+        parser.add_argument(
+            "--tag-base",
+            default="tag",
+            metavar="BASE",
+            help="The old site's tag base, as --category-base. Default: tag.",
+        )
 
-    def handle(self, *args, export, uploads=None, dry_run=False, verbosity=1, **options):
+    def handle(
+        self, *args, export, uploads=None, dry_run=False, verbosity=1,
+        category_base="category", tag_base="tag", **options,
+    ):  # fmt: skip
         bar = None
 
         def progress(importer):
@@ -38,7 +54,13 @@ class Command(BaseCommand):
                 )  # fmt: skip
             bar.update(1)
 
-        importer = Importer(export, uploads=uploads, dry_run=dry_run, progress=progress)
+        try:
+            importer = Importer(
+                export, uploads=uploads, dry_run=dry_run, progress=progress,
+                category_base=category_base, tag_base=tag_base,
+            )  # fmt: skip
+        except ValueError as error:
+            raise CommandError(str(error)) from None
         try:
             report = importer.run()
         except ExportError as error:
