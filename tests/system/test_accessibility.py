@@ -23,6 +23,7 @@ from django.conf import settings
 from django.core.management import call_command
 
 from articles.models import Article, Category
+from pages.models import Page
 
 from .test_browser_journey import TIMEOUT_MS, browser  # noqa: F401 - a fixture
 
@@ -58,11 +59,15 @@ def pages():
     """(name, path) of the pages checked; needs the demo content."""
     article = Article.objects.published().latest_first().first()
     category = Category.objects.first()
+    page = Page.objects.published().filter(depth=2).first()  # with breadcrumbs
     assert article is not None and category is not None, "seed_demo made no content"
+    assert page is not None, "seed_demo made no page below another"
     return [
         ("home", "/"),
         ("article", article.get_absolute_url()),
         ("category", category.get_absolute_url()),
+        ("page", page.get_absolute_url()),
+        ("documents", "/dokumen/"),
         ("register", "/akun/daftar/"),
         ("log-in", "/akun/masuk/"),
         (SEARCH, "/cari/?q=jembatan"),
