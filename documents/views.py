@@ -55,7 +55,8 @@ class Filters:
                 invalid.append("tahun")
                 year = None
         page_text = request.GET.get("page", "1")
-        page = int(page_text) if page_text.isascii() and page_text.isdigit() else 1
+        digits = page_text.isascii() and page_text.isdigit() and len(page_text) <= 6
+        page = int(page_text) if digits else 1
         return cls(kind=kind, year=year, page=max(1, min(page, 10_000)), invalid=tuple(invalid))
 
     def key(self):

@@ -108,6 +108,7 @@ def test_listing_filters_by_type_and_year(client):
         "jenis=%00&tahun=-1",
         "page=abc",
         "page=999999999999",
+        "page=" + "9" * 5000,  # past Python's limit for turning digits into an int
         "jenis=siaran-pers&jenis=x",
     ],
 )
