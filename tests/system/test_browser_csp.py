@@ -78,7 +78,7 @@ def test_nothing_is_blocked_for_readers_or_the_newsroom(live_server, browser, se
         page.fill("#id_title", "Gubernur Meninjau Jembatan")
         page.fill("#id_dateline", "WONOSOBO")
         page.locator(".field-category .select2-selection").click()
-        page.locator(".select2-search__field").fill("Pemerin")
+        page.locator(".select2-dropdown .select2-search__field").fill("Pemerin")
         page.locator(".select2-results__option", has_text="Pemerintahan").click()
         type_with_bold(page, editor, BEFORE_BOLD, BOLD, AFTER_BOLD)
         # Tiptap's own stylesheet applied (allowed by its hash): typed spaces are kept.

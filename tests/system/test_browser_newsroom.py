@@ -194,7 +194,7 @@ def test_writer_and_editor_take_an_article_from_draft_to_published(
     # options from /admin/autocomplete/. Choose it as a person does, through that search
     # (this also checks that writers may use it).
     writers.locator(".field-category .select2-selection").click()
-    writers.locator(".select2-search__field").fill("Pemerin")
+    writers.locator(".select2-dropdown .select2-search__field").fill("Pemerin")
     writers.locator(".select2-results__option", has_text="Pemerintahan").click()
     expect(writers.locator("#id_category")).to_have_value(str(category.pk))
 
