@@ -12,9 +12,8 @@ from django.urls import reverse
 from django.utils.text import get_valid_filename, slugify
 from django.utils.translation import gettext_lazy as _
 
+from humas.slugs import SLUG_MAX_LENGTH, unique_slug
 from humas.text import clean_text
-
-SLUG_MAX_LENGTH = 200
 
 
 def document_path(instance, filename):
@@ -134,7 +133,7 @@ class Document(models.Model):
     def save(self, *args, **kwargs):
         self.title = clean_text(self.title)
         if not self.slug:
-            self.slug = unique_slug(self.title, exclude_pk=self.pk)
+            self.slug = unique_slug(Document, self.title, exclude_pk=self.pk, fallback="dokumen")
         return super().save(*args, **kwargs)
 
     @property
@@ -145,21 +144,6 @@ class Document(models.Model):
     @property
     def is_pdf(self):
         return self.file_type == "pdf"
-
-
-def unique_slug(title, *, exclude_pk=None):
-    base = slugify(title)[: SLUG_MAX_LENGTH - 10].strip("-") or "dokumen"
-    taken = set(
-        Document.objects.filter(slug__startswith=base)
-        .exclude(pk=exclude_pk)
-        .values_list("slug", flat=True)
-    )
-    if base not in taken:
-        return base
-    n = 2
-    while f"{base}-{n}" in taken:
-        n += 1
-    return f"{base}-{n}"
 
 
 class DownloadMark(models.Model):

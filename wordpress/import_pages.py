@@ -20,8 +20,7 @@ from articles import images
 from humas.text import clean_text
 from pages.models import SLUG_MAX_LENGTH, Page
 
-from . import content, wxr
-from .import_photos import LazyAttachments, strip_size
+from . import wxr
 from .models import ImportedPage
 
 logger = logging.getLogger("wordpress.importer")
@@ -106,22 +105,7 @@ class PagesMixin:
                 f"Page {item.wp_id} “{item.title}” was scheduled: imported as a draft."
             )
 
-        def resolve(url):
-            wp_id = self.by_path.get(wxr.url_path(url)) or self.by_path.get(
-                wxr.url_path(strip_size(url))
-            )
-            return self.media(wp_id, written) if wp_id else None
-
-        body = content.convert(
-            item.content,
-            resolve_media=resolve,
-            attachments=LazyAttachments(self, written),
-            gallery_ids=self.gallery_ids_of(item),
-        )
-        featured = None
-        thumbnail = wxr.integer(item.meta.get("_thumbnail_id"))
-        if thumbnail in self.attachments:
-            featured = self.photo_for(self.attachments[thumbnail], written)
+        body, featured = self.body_and_photo(item, written)
         imported = ImportedPage.objects.filter(wp_id=item.parent).select_related("page").first()
         parent = imported.page if item.parent and imported else None
         page = Page(

@@ -18,7 +18,7 @@ from articles import images
 from articles.models import Photo, Photographer
 from humas.text import clean_text
 
-from . import wxr
+from . import content, wxr
 from .import_documents import is_document
 from .models import ImportedAttachment
 
@@ -47,6 +47,27 @@ class Attachment:
 class PhotosMixin:
     """The Importer's photo methods; it provides attachments, by_path, uploads, site,
     report and _missing_reported."""
+
+    def body_and_photo(self, item, written):
+        """A post's or page's body, converted with its images imported as photos, and its
+        featured photo (or None)."""
+
+        def resolve(url):
+            wp_id = self.by_path.get(wxr.url_path(url)) or self.by_path.get(
+                wxr.url_path(strip_size(url))
+            )
+            return self.media(wp_id, written) if wp_id else None
+
+        body = content.convert(
+            item.content,
+            resolve_media=resolve,
+            attachments=LazyAttachments(self, written),
+            gallery_ids=self.gallery_ids_of(item),
+        )
+        thumbnail = wxr.integer(item.meta.get("_thumbnail_id"))
+        if thumbnail not in self.attachments:
+            return body, None
+        return body, self.photo_for(self.attachments[thumbnail], written)
 
     def gallery_ids_of(self, item):
         """What a [gallery] without ids in this post shows: the images uploaded to it,

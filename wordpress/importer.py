@@ -34,7 +34,7 @@ from humas.text import clean_text
 from . import content, wxr
 from .import_documents import DocumentsMixin
 from .import_pages import PagesMixin
-from .import_photos import Attachment, LazyAttachments, PhotosMixin, credit_from, strip_size
+from .import_photos import Attachment, PhotosMixin, credit_from
 from .import_terms import TermsMixin
 from .models import ImportedComment, ImportedPost
 
@@ -180,22 +180,7 @@ class Importer(PhotosMixin, TermsMixin, PagesMixin, DocumentsMixin):
         if status == Article.Status.PUBLISHED and published_at is None:
             published_at = timezone.now()
 
-        def resolve(url):
-            wp_id = self.by_path.get(wxr.url_path(url)) or self.by_path.get(
-                wxr.url_path(strip_size(url))
-            )
-            return self.media(wp_id, written) if wp_id else None
-
-        body = content.convert(
-            item.content,
-            resolve_media=resolve,
-            attachments=LazyAttachments(self, written),
-            gallery_ids=self.gallery_ids_of(item),
-        )
-        featured = None
-        thumbnail = wxr.integer(item.meta.get("_thumbnail_id"))
-        if thumbnail in self.attachments:
-            featured = self.photo_for(self.attachments[thumbnail], written)
+        body, featured = self.body_and_photo(item, written)
         title = clean_text(item.title)[:200] or f"(tanpa judul, WordPress #{item.wp_id})"
         article = Article(
             title=title,
