@@ -392,6 +392,9 @@ def layout_queries(client, version):
         client.get("/arsip/")
     caches["default"].clear()
     pagecache.clear()
+    # With Redis, clearing the cache took the version's keys too: made again here (their
+    # next due time is a query), not in the counts that follow.
+    pagecache.current_version()
     return len(queries) - version - 1
 
 

@@ -321,13 +321,22 @@ def test_a_sqlite_site_keeps_the_version_in_a_file_every_worker_maps(tmp_path):
         other.close()
 
 
-def test_a_sqlite_file_site_reads_the_version_without_a_query(settings, tmp_path, monkeypatch):
+def test_without_redis_the_version_lives_beside_a_sqlite_file_else_in_the_database(
+    settings, tmp_path, monkeypatch
+):
+    """Each pass of the suite checks its own database: a SQLite file gets FileVersion (no
+    query per page), PostgreSQL the row of humas_pageversion."""
     from django.db import connection
 
     from humas.pagecache import version as pageversion
 
-    monkeypatch.setitem(connection.settings_dict, "NAME", str(tmp_path / "site.sqlite3"))
+    settings.REDIS_URL = ""
+    if connection.vendor == "sqlite":
+        monkeypatch.setitem(connection.settings_dict, "NAME", str(tmp_path / "site.sqlite3"))
     pagecache.clear()
     store = pageversion.versions()
-    assert isinstance(store, pageversion.FileVersion)
-    assert store.path == f"{tmp_path / 'site.sqlite3'}-pageversion"
+    if connection.vendor == "sqlite":
+        assert isinstance(store, pageversion.FileVersion)
+        assert store.path == f"{tmp_path / 'site.sqlite3'}-pageversion"
+    else:
+        assert isinstance(store, pageversion.DatabaseVersion)
