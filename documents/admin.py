@@ -34,7 +34,9 @@ class DocumentAdminForm(forms.ModelForm):
             "title", "number", "date", "kind", "issuer", "description", "file",
             "is_published", "slug",
         )  # fmt: skip
-        widgets = {"file": forms.ClearableFileInput(attrs={"accept": ACCEPT})}
+        # A plain file input: the stored file has no URL to show (it is private; the
+        # file facts link the staff's file view).
+        widgets = {"file": forms.FileInput(attrs={"accept": ACCEPT})}
 
     checked = None
     preview = None

@@ -13,6 +13,7 @@ from django.utils.text import get_valid_filename, slugify
 from django.utils.translation import gettext_lazy as _
 
 from humas.slugs import SLUG_MAX_LENGTH, unique_slug
+from humas.storage import PrivateFileStorage
 from humas.text import clean_text
 
 
@@ -24,13 +25,26 @@ def document_path(instance, filename):
     return f"documents/{uuid.uuid4().hex}/{get_valid_filename(stem + suffix)}"
 
 
+_private = PrivateFileStorage()
+
+
 def document_storage():
-    """The "documents" storage when there is one (S3: storage.py), else the default."""
+    """The files: the "documents" storage when there is one (S3: storage.py), else the
+    private folder (PRIVATE_MEDIA_ROOT), which no web server serves: the download view,
+    which checks that the document is published, is the only way to them."""
+    return storages["documents"] if "documents" in settings.STORAGES else _private
+
+
+def preview_storage():
+    """The first-page previews, shown on the document's page: public."""
     return storages["documents"] if "documents" in settings.STORAGES else default_storage
 
 
+PREVIEWS = "documents/previews/"
+
+
 def preview_path(instance, filename):
-    return f"documents/previews/{uuid.uuid4().hex}.webp"
+    return f"{PREVIEWS}{uuid.uuid4().hex}.webp"
 
 
 class DocumentQuerySet(models.QuerySet):
@@ -91,7 +105,7 @@ class Document(models.Model):
     preview = models.ImageField(
         _("preview"),
         upload_to=preview_path,
-        storage=document_storage,
+        storage=preview_storage,
         blank=True,
         editable=False,
         max_length=255,

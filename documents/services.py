@@ -6,14 +6,14 @@ from pathlib import PurePath
 from django.db import transaction
 
 from .checks import CheckedFile
-from .models import Document, document_path, preview_path
+from .models import PREVIEWS, Document, document_path, preview_path
 from .preview import Preview
 
 logger = logging.getLogger(__name__)
 
 
-def storage():
-    return Document._meta.get_field("file").storage
+def storage(field="file"):
+    return Document._meta.get_field(field).storage
 
 
 def delete_files(names):
@@ -23,7 +23,7 @@ def delete_files(names):
         if not name:
             continue
         try:
-            storage().delete(name)
+            storage("preview" if name.startswith(PREVIEWS) else "file").delete(name)
         except Exception:  # any storage's failure: logged, not raised
             logger.exception("could not delete %s", name)
 
@@ -60,7 +60,9 @@ def save_document(*, document: Document, upload=None, checked: CheckedFile | Non
             document.preview_width = document.preview_height = None
             if preview is not None:
                 preview.content.content_type = "image/webp"
-                preview_name = storage().save(preview_path(document, "p.webp"), preview.content)
+                preview_name = storage("preview").save(
+                    preview_path(document, "p.webp"), preview.content
+                )
                 written.append(preview_name)
                 document.preview = preview_name
                 document.preview_width, document.preview_height = preview.width, preview.height

@@ -24,6 +24,7 @@ def site_env(tmp_path, **extra):
         SECRET_KEY="live-test-secret-key-" + "x" * 40,
         DATABASE_URL=f"sqlite:///{tmp_path}/site.sqlite3",
         MEDIA_ROOT=str(tmp_path / "media"),
+        PRIVATE_MEDIA_ROOT=str(tmp_path / "private_media"),
         STATIC_ROOT=str(tmp_path / "static"),
         SERVE_MEDIA="true",
         DJANGO_SETTINGS_MODULE="humas.settings",

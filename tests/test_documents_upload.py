@@ -142,8 +142,9 @@ HTML = b"<!DOCTYPE html><html><body><script>alert(document.cookie)</script></bod
 
 
 def stored_files(settings):
-    root = Path(settings.MEDIA_ROOT)
-    return sorted(p for p in root.rglob("*") if p.is_file()) if root.exists() else []
+    """Every file stored, public (the previews) and private (the documents)."""
+    roots = [Path(settings.MEDIA_ROOT), Path(settings.PRIVATE_MEDIA_ROOT)]
+    return sorted(p for root in roots if root.exists() for p in root.rglob("*") if p.is_file())
 
 
 def post_document(client, name, content, **fields):
@@ -175,6 +176,25 @@ def test_editor_uploads_a_pdf_with_its_text_and_first_page_preview(admin_client,
     assert document.file.name.startswith("documents/") and document.file.name.endswith(".pdf")
     assert document.preview.name.endswith(".webp") and document.preview_width
     assert len(stored_files(settings)) == 2  # the file and its preview
+
+
+def test_the_file_is_private_and_only_the_preview_public(admin_client, client, settings):
+    """On a local disk the file lies outside MEDIA_ROOT, which nginx serves: only the
+    download view reaches it, so an unpublished document's file is gone for everyone."""
+    post_document(admin_client, "laporan.pdf", pdf_bytes("Rahasia"), is_published="on")
+    document = Document.objects.get()
+    private = Path(settings.PRIVATE_MEDIA_ROOT) / document.file.name
+    assert private.is_file()
+    assert not (Path(settings.MEDIA_ROOT) / document.file.name).exists()
+    assert (Path(settings.MEDIA_ROOT) / document.preview.name).is_file()
+    with pytest.raises(ValueError, match="no URL"):
+        document.file.url
+    page = client.get(document.get_absolute_url()).content.decode()
+    assert document.file.name not in page and document.preview.url in page
+    change = admin_client.get(f"/admin/documents/document/{document.pk}/change/")
+    assert change.status_code == 200 and document.file.name not in change.content.decode()
+    Document.objects.filter(pk=document.pk).update(is_published=False)
+    assert client.get(document.get_download_url()).status_code == 404
 
 
 def test_a_large_pdf_streamed_to_a_temporary_file_is_accepted(admin_client, settings):

@@ -108,7 +108,12 @@ def public_read_policy(bucket):
                     "Effect": "Allow",
                     "Principal": "*",
                     "Action": "s3:GetObject",
-                    "Resource": f"arn:aws:s3:::{bucket}/*",
+                    # As docs/media-storage.md: what pages link, not the documents.
+                    "Resource": [
+                        f"arn:aws:s3:::{bucket}/photos/*",
+                        f"arn:aws:s3:::{bucket}/renditions/*",
+                        f"arn:aws:s3:::{bucket}/documents/previews/*",
+                    ],
                 }
             ],
         }
