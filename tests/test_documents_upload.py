@@ -188,7 +188,7 @@ def test_the_file_is_private_and_only_the_preview_public(admin_client, client, s
     assert not (Path(settings.MEDIA_ROOT) / document.file.name).exists()
     assert (Path(settings.MEDIA_ROOT) / document.preview.name).is_file()
     with pytest.raises(ValueError, match="no URL"):
-        document.file.url
+        document.file.storage.url(document.file.name)
     page = client.get(document.get_absolute_url()).content.decode()
     assert document.file.name not in page and document.preview.url in page
     change = admin_client.get(f"/admin/documents/document/{document.pk}/change/")
