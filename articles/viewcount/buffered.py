@@ -13,6 +13,7 @@ from collections import OrderedDict, defaultdict
 from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import F
+from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import NoScriptError
 
 from humas.readers import local_today
@@ -144,18 +145,26 @@ class RedisBackend(DatabaseBackend):
         args = [settings.VIEW_DEDUP_SECONDS, article_id, local_today().isoformat(),
                 "1" if reader else "0",
                 settings.VIEW_MAX_READERS_PER_ADDRESS if address else 0]  # fmt: skip
-        connection = self._connection()
-        try:
-            connection.send_packed_command(
-                connection.pack_command("EVALSHA", self.record_script.sha, len(keys), *keys, *args),
-                check_health=False,
+        command = None
+        for attempt in (1, 2):
+            connection = self._connection()
+            command = command or connection.pack_command(
+                "EVALSHA", self.record_script.sha, len(keys), *keys, *args
             )
-            return connection.read_response()
-        except NoScriptError:  # a restarted Redis: the client loads the script again
-            return self.record_script(keys=keys, args=args)
-        except BaseException:
-            connection.disconnect()  # no reply left behind for the next request to read
-            raise
+            try:
+                connection.send_packed_command(command, check_health=False)
+                return connection.read_response()
+            except NoScriptError:  # a restarted Redis: the client loads the script again
+                return self.record_script(keys=keys, args=args)
+            except RedisConnectionError:
+                # A connection Redis dropped (a restart): once more on a new one, as
+                # redis-py's client does. Not after a timeout: the call may have counted.
+                connection.disconnect()
+                if attempt == 2:
+                    raise
+            except BaseException:
+                connection.disconnect()  # no reply left behind for the next request
+                raise
 
     def record(self, article_id: int, reader: str, address: str = "") -> int | None:
         # counted: 0 an old reader, 1 a view, 2 a view held back (the total is unchanged)
