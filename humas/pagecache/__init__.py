@@ -27,9 +27,10 @@ readers get. Nothing else of the request (cookies, headers) reaches the shared c
     entry = pagecache.page(request, build)          # the article page (views/article.py)
     return pagecache.respond(request, entry, values={"view_count": "1.234"})
 
-version.py holds the version and the hub (watch, changed, kept); copies.py the rendered
-pages, their holes and keys. Every key of a public page is built here, in this package:
-page copies (copies.page_key), the version (version.VERSION_KEY, DUE_KEY) and kept data
+stores.py keeps the version (Redis, a file, the database); version.py the hub (watch,
+changed, kept); copies.py the rendered pages, their holes and keys. Every key of a public
+page is built here, in this package: page copies (copies.page_key), the version
+(stores.VERSION_KEY, DUE_KEY) and kept data
 (version.kept).
 """
 
