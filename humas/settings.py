@@ -61,6 +61,9 @@ INSTALLED_APPS = [
     "django_prose_editor",
     "treebeard",
     "humas",
+    # The audit log (docs/audit.md): django-auditlog writes into audit.Entry.
+    "auditlog",
+    "audit",
     "accounts",
     "documents",
     "articles",
@@ -81,6 +84,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Model changes made in a request get its user and client address in the audit log.
+    "audit.middleware.AuditMiddleware",
     # Before anything reads a request's body (the CSRF check does, in process_view).
     "humas.middleware.RequestSizeLimitMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -373,6 +378,13 @@ PASSWORD_RESET_TIMEOUT = env.int("PASSWORD_RESET_TIMEOUT", default=2 * 24 * 3600
 # Brute force: 5 failed logins for one username from one address lock that pair for a
 # while (the site's and the admin's login alike). The address comes from the same
 # function as everywhere else (humas/clientip.py), so proxies are handled once.
+# The audit log (docs/audit.md). auditlog writes its entries into our model; which models it
+# watches is decided in audit/registry.py, not by AUDITLOG_INCLUDE_ALL_MODELS.
+AUDITLOG_LOGENTRY_MODEL = "audit.Entry"
+AUDITLOG_INCLUDE_ALL_MODELS = False
+# Entries older than this many days are removed by `manage.py prune_audit` (and only by it).
+AUDIT_RETENTION_DAYS = env.int("AUDIT_RETENTION_DAYS", default=730)
+
 AXES_FAILURE_LIMIT = 5
 AXES_COOLOFF_TIME = timedelta(minutes=env.int("LOGIN_COOLOFF_MINUTES", default=15))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]

@@ -1,0 +1,75 @@
+from auditlog.models import AbstractLogEntry, LogEntryManager
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+from django.urls import NoReverseMatch, reverse
+from django.utils.translation import gettext_lazy as _
+
+
+class Entry(AbstractLogEntry):
+    """One line of the audit log: a model change written by django-auditlog, or an event
+    written by audit.events.record(). Append-only (see docs/audit.md)."""
+
+    class Action(AbstractLogEntry.Action):
+        EVENT = 4
+
+        choices = (
+            *AbstractLogEntry.Action.choices,
+            (EVENT, _("event")),
+        )
+
+    # An event need not be about an object (a failed sign-in is about nobody). PROTECT: a
+    # content type that entries point at is not removed with them.
+    content_type = models.ForeignKey(
+        ContentType,
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+        verbose_name=_("object type"),
+    )
+    object_pk = models.CharField(
+        max_length=255, blank=True, db_index=True, verbose_name=_("object key")
+    )
+    object_repr = models.TextField(blank=True, verbose_name=_("object"))
+    action = models.PositiveSmallIntegerField(
+        choices=Action.choices, db_index=True, verbose_name=_("action")
+    )
+    event = models.CharField(max_length=64, blank=True, db_index=True, verbose_name=_("event"))
+    # The actor's username, kept as text so the entry still says who once the user is gone
+    # (the actor foreign key becomes empty then).
+    actor_username = models.CharField(
+        max_length=150, blank=True, db_index=True, verbose_name=_("actor's username")
+    )
+
+    objects = LogEntryManager()
+
+    class Meta(AbstractLogEntry.Meta):
+        verbose_name = _("audit entry")
+        verbose_name_plural = _("audit entries")
+        indexes = [models.Index(fields=["event", "-timestamp"], name="audit_entry_event_time")]
+
+    def __str__(self):
+        return f"{self.what} {self.object_repr}".strip()
+
+    @property
+    def what(self) -> str:
+        """The event's name, or create/update/delete for a model change."""
+        if self.event:
+            return self.event
+        return str(self.get_action_display())
+
+    def admin_url(self) -> str:
+        """The admin change page of the object, while it still exists; "" otherwise."""
+        if self.content_type_id is None or not self.object_pk:
+            return ""
+        model = self.content_type.model_class()
+        if model is None:
+            return ""
+        opts = model._meta
+        try:
+            url = reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[self.object_pk])
+        except NoReverseMatch:
+            return ""
+        if not model._default_manager.filter(pk=self.object_pk).exists():
+            return ""
+        return url
