@@ -375,9 +375,6 @@ AUTHENTICATION_BACKENDS = [
 # Links in verification and password reset mails stay valid this long (seconds).
 PASSWORD_RESET_TIMEOUT = env.int("PASSWORD_RESET_TIMEOUT", default=2 * 24 * 3600)
 
-# Brute force: 5 failed logins for one username from one address lock that pair for a
-# while (the site's and the admin's login alike). The address comes from the same
-# function as everywhere else (humas/clientip.py), so proxies are handled once.
 # The audit log (docs/audit.md). auditlog writes its entries into our model; which models it
 # watches is decided in audit/registry.py, not by AUDITLOG_INCLUDE_ALL_MODELS.
 AUDITLOG_LOGENTRY_MODEL = "audit.Entry"
@@ -385,6 +382,9 @@ AUDITLOG_INCLUDE_ALL_MODELS = False
 # Entries older than this many days are removed by `manage.py prune_audit` (and only by it).
 AUDIT_RETENTION_DAYS = env.int("AUDIT_RETENTION_DAYS", default=730)
 
+# Brute force: 5 failed logins for one username from one address lock that pair for a
+# while (the site's and the admin's login alike). The address comes from the same
+# function as everywhere else (humas/clientip.py), so proxies are handled once.
 AXES_FAILURE_LIMIT = 5
 AXES_COOLOFF_TIME = timedelta(minutes=env.int("LOGIN_COOLOFF_MINUTES", default=15))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
