@@ -8,6 +8,7 @@ class AuditConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from audit import registry, signals  # noqa: F401
+        from audit import registry, signals
 
         registry.register_models()
+        signals.connect_device_signals()

@@ -47,6 +47,8 @@ class Entry(AbstractLogEntry):
         verbose_name = _("audit entry")
         verbose_name_plural = _("audit entries")
         indexes = [models.Index(fields=["event", "-timestamp"], name="audit_entry_event_time")]
+        # Viewing only: entries are never added, changed or deleted through the site.
+        default_permissions = ("view",)
 
     def __str__(self):
         return f"{self.what} {self.object_repr}".strip()
@@ -58,8 +60,9 @@ class Entry(AbstractLogEntry):
             return self.event
         return str(self.get_action_display())
 
-    def admin_url(self) -> str:
-        """The admin change page of the object, while it still exists; "" otherwise."""
+    def admin_url(self, check: bool = True) -> str:
+        """The admin change page of the object ("" when it has none); with `check`, only
+        while the object still exists."""
         if self.content_type_id is None or not self.object_pk:
             return ""
         model = self.content_type.model_class()
@@ -70,6 +73,6 @@ class Entry(AbstractLogEntry):
             url = reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[self.object_pk])
         except NoReverseMatch:
             return ""
-        if not model._default_manager.filter(pk=self.object_pk).exists():
+        if check and not model._default_manager.filter(pk=self.object_pk).exists():
             return ""
         return url
