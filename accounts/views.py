@@ -168,8 +168,12 @@ def privacy(request):
 
 
 def lockout(request, credentials=None, *args, **kwargs):
-    """django-axes' answer to a locked username and address: 429 and the cool-off."""
-    return render(request, "registration/lockout.html", status=429)
+    """django-axes' answer to a locked username and address, or to an address locked for
+    failing across usernames (accounts.backends.AddressLimitBackend): 429 and the cool-off."""
+    address_locked = getattr(request, "login_address_locked", False)
+    return render(
+        request, "registration/lockout.html", {"address_locked": address_locked}, status=429
+    )
 
 
 class ThrottledPasswordResetView(auth_views.PasswordResetView):

@@ -370,6 +370,8 @@ CONTENT_SECURITY_POLICY = {
 AUTHENTICATION_BACKENDS = [
     # First: refuses locked-out username + address pairs before any password check.
     "axes.backends.AxesStandaloneBackend",
+    # Then: refuses an address with too many failures across usernames (spraying).
+    "accounts.backends.AddressLimitBackend",
     "accounts.backends.EmailOrUsernameBackend",
 ]
 # Links in verification and password reset mails stay valid this long (seconds).
@@ -382,15 +384,21 @@ AUDITLOG_INCLUDE_ALL_MODELS = False
 # Entries older than this many days are removed by `manage.py prune_audit` (and only by it).
 AUDIT_RETENTION_DAYS = env.int("AUDIT_RETENTION_DAYS", default=730)
 
-# Brute force: 5 failed logins for one username from one address lock that pair for a
-# while (the site's and the admin's login alike). The address comes from the same
-# function as everywhere else (humas/clientip.py), so proxies are handled once.
+# Brute force (docs/security.md): 5 failed logins for one account from one address lock
+# that pair for a while (the site's and the admin's login alike, the password and the
+# two-factor step alike). One account is one name whether typed as its email or its
+# username (accounts/axes.py). The address comes from the same function as everywhere
+# else (humas/clientip.py), so proxies are handled once; an IPv6 address counts by its /64.
 AXES_FAILURE_LIMIT = 5
 AXES_COOLOFF_TIME = timedelta(minutes=env.int("LOGIN_COOLOFF_MINUTES", default=15))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
-AXES_CLIENT_IP_CALLABLE = "humas.clientip.client_ip_for_axes"
+AXES_CLIENT_IP_CALLABLE = "accounts.axes.lockout_address"
 AXES_USERNAME_CALLABLE = "accounts.axes.lockout_username"
+# And one address, whatever usernames it tries (password spraying), is refused after this
+# many failures within the same cool-off (accounts.backends.AddressLimitBackend): high
+# enough that an office or a carrier behind one address does not lock itself out by typos.
+LOGIN_ADDRESS_FAILURE_LIMIT = env.int("LOGIN_ADDRESS_FAILURE_LIMIT", default=30)
 AXES_LOCKOUT_CALLABLE = "accounts.views.lockout"
 AXES_VERBOSE = False
 
