@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from humas import throttle
-from humas.clientip import client_ip
+from humas.clientip import address_group, client_ip
 
 from . import services
 from .forms import DeleteAccountForm, ProfileForm, RegistrationForm
@@ -21,7 +21,6 @@ from .tokens import email_verification_token
 
 User = get_user_model()
 
-REGISTRATIONS_PER_HOUR = 10  # per client address
 RESENDS_PER_HOUR = 3  # per account
 
 
@@ -39,14 +38,19 @@ def register(request):
         return redirect(safe_next(request, reverse("profile")))
     form = RegistrationForm(request.POST or None)
     status = 200
-    if request.method == "POST":
-        if not throttle.hit(f"register:{client_ip(request)}", limit=REGISTRATIONS_PER_HOUR,
-                            window_seconds=3600):  # fmt: skip
+    if request.method == "POST" and form.is_valid():
+        # Only sign-ups count (one reader's refused forms must not block everyone behind
+        # an office's or a carrier's address), and one over the limit creates nothing.
+        if not throttle.hit(
+            f"register:{address_group(client_ip(request))}",
+            limit=settings.REGISTRATIONS_PER_ADDRESS_PER_HOUR,
+            window_seconds=3600,
+        ):
             form.add_error(
                 None, _("Too many registrations from your network. Try again in an hour.")
             )
             status = 429
-        elif form.is_valid():
+        else:
             services.register_reader(
                 request=request,
                 email=form.cleaned_data["email"],

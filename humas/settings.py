@@ -399,6 +399,9 @@ AXES_USERNAME_CALLABLE = "accounts.axes.lockout_username"
 # many failures within the same cool-off (accounts.backends.AddressLimitBackend): high
 # enough that an office or a carrier behind one address does not lock itself out by typos.
 LOGIN_ADDRESS_FAILURE_LIMIT = env.int("LOGIN_ADDRESS_FAILURE_LIMIT", default=30)
+# Sign-ups (accounts.views.register) accepted from one address (an IPv6 /64) per hour;
+# refused forms do not count.
+REGISTRATIONS_PER_ADDRESS_PER_HOUR = env.int("REGISTRATIONS_PER_ADDRESS_PER_HOUR", default=20)
 AXES_LOCKOUT_CALLABLE = "accounts.views.lockout"
 AXES_VERBOSE = False
 
