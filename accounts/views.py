@@ -12,6 +12,7 @@ from django.utils.http import url_has_allowed_host_and_scheme, urlsafe_base64_de
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from audit.events import record
 from humas import throttle
 from humas.clientip import address_group, client_ip
 
@@ -148,6 +149,7 @@ def profile_data(request):
     response = HttpResponse(
         json.dumps(data, ensure_ascii=False, indent=2), content_type="application/json"
     )
+    record("export.account_data", request=request, target=user)
     response["Content-Disposition"] = 'attachment; filename="data-akun-humas.json"'
     response["Cache-Control"] = "no-store"
     return response

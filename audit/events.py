@@ -1,5 +1,6 @@
 """Recording an event that is not a model change: audit.events.record("auth.login", ...)."""
 
+import getpass
 import ipaddress
 import json
 
@@ -85,3 +86,12 @@ def mask(value):
 def is_secret(key: str) -> bool:
     key = str(key).lower()
     return key in SECRET_KEYS or key.endswith(SECRET_SUFFIXES)
+
+
+def system_user() -> str:
+    """Who runs a management command, as the operating system knows them (there is no
+    signed-in user): for details of events recorded from cron or a shell."""
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):
+        return ""

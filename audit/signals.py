@@ -60,10 +60,15 @@ def sign_in_failed(sender, credentials, request=None, **kwargs):
 
 @receiver(user_locked_out, dispatch_uid="audit_lockout")
 def locked_out(sender, request, username, ip_address, **kwargs):
+    """The name typed, and the name django-axes locked (one account is one name there)."""
+    typed = request.POST.get("username", "") if request is not None else ""
     record(
         "auth.lockout",
         request=request,
-        details={"username": str(username or "")[:USERNAME_MAX]},
+        details={
+            "username": str(typed or username or "")[:USERNAME_MAX],
+            "locked": str(username or "")[:USERNAME_MAX],
+        },
     )
 
 

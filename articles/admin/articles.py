@@ -14,6 +14,8 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from audit.events import record
+
 from .. import reports
 from ..models import Article
 from ..viewcount import displayed_totals, held_back_totals
@@ -180,6 +182,8 @@ class ArticleAdmin(ArticleWorkflowMixin, admin.ModelAdmin):
             rows = reports.most_read(start, end)
             csv_query = urlencode({"start": start, "end": end, "format": "csv"})
             if request.GET.get("format") == "csv":
+                details = {"report": "most_read", "start": start, "end": end, "rows": len(rows)}
+                record("export.csv", request=request, details=details)
                 response = HttpResponse(
                     reports.most_read_csv(rows, start, end), content_type="text/csv; charset=utf-8"
                 )

@@ -5,7 +5,6 @@ this command sets the transaction-local flag that the trigger lets through, so i
 only for this command's own transaction. Run it daily from cron (docs/audit.md).
 """
 
-import getpass
 from datetime import timedelta
 
 from django.conf import settings
@@ -13,7 +12,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
 from django.utils import timezone
 
-from audit.events import record
+from audit.events import record, system_user
 from audit.models import Entry
 
 
@@ -61,10 +60,3 @@ class Command(BaseCommand):
             )
         if verbosity >= 1:
             self.stdout.write(f"Deleted {deleted} audit entries older than {when}.")
-
-
-def system_user() -> str:
-    try:
-        return getpass.getuser()
-    except (KeyError, OSError):
-        return ""

@@ -1,6 +1,10 @@
+from pathlib import Path
+
+from auditlog.context import disable_auditlog
 from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
+from audit.events import record, system_user
 from wordpress.importer import Importer
 from wordpress.wxr import ExportError
 
@@ -62,12 +66,25 @@ class Command(BaseCommand):
         except ValueError as error:
             raise CommandError(str(error)) from None
         try:
-            report = importer.run()
+            # One audit entry for the whole import (below), not one per imported row.
+            with disable_auditlog():
+                report = importer.run()
         except ExportError as error:
             raise CommandError(str(error)) from None
         finally:
             if bar is not None:
                 bar.close()
+        if not dry_run:
+            record(
+                "import.wordpress",
+                details={
+                    "export": Path(export).name,
+                    "counts": dict(report.counts),
+                    "failed": len(report.failed),
+                    "missing_files": len(report.missing_files),
+                    "system_user": system_user(),
+                },
+            )
         self.print_report(importer, report, dry_run, verbosity)
 
     def print_report(self, importer, report, dry_run, verbosity):
