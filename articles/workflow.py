@@ -47,10 +47,12 @@ def snapshot(article) -> dict:
 
 
 def record_revision(*, article, by, note="") -> ArticleRevision | None:
-    """Store the article as saved now, unless nothing changed since the last revision."""
+    """Store the article as saved now, unless nothing changed since the last revision
+    and there is nothing to note (a note tells of a change the fields do not show, such
+    as an editor's change to a photo the article shows: articles/photouse.py)."""
     data = snapshot(article)
     last = article.revisions.order_by("-at", "-pk").first()
-    if last is not None and last.data == data:
+    if last is not None and last.data == data and not note:
         return None
     return ArticleRevision.objects.create(article=article, by=by, data=data, note=note)
 

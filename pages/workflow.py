@@ -5,7 +5,10 @@ unpublish. The admin enforces them (pages/admin.py); revisions are recorded here
 import difflib
 
 from django.db import transaction
+from django.db.models import Q
 from django.utils.translation import gettext as _
+
+from articles import photouse
 
 from .models import Page, PageRevision
 
@@ -45,6 +48,26 @@ def record_revision(*, page, by, note="") -> PageRevision | None:
     return PageRevision.objects.create(
         page=page, by=by, data=data, note=note, changed=", ".join(changed)[:300]
     )
+
+
+def showing_photos(photos, stems):
+    """Published pages that show any of `photos`, as a photo or inline in the body
+    (registered with articles.photouse, which decides who may change such a photo)."""
+    shown = Q(featured_photo__in=photos)
+    for stem in stems:
+        shown |= Q(body__contains=stem)
+    return Page.objects.published().filter(shown)
+
+
+def note_photo_change(page, by, text, renames):
+    """An editor changed a photo the page shows: the history says so, and images inline
+    in the body point at the photo's new files."""
+    body = photouse.rename_files(page.body, renames)
+    if body != page.body:
+        page.body = body
+        page.save()
+    if record_revision(page=page, by=by, note=text) is None:  # the page's fields are as before
+        PageRevision.objects.create(page=page, by=by, data=snapshot(page), note=text)
 
 
 @transaction.atomic

@@ -99,6 +99,7 @@ class BulkUploadMixin:
                     photographer=form.cleaned_data["photographer"],
                     alt_text=form.cleaned_data["alt_text"],
                     caption=form.cleaned_data["caption"],
+                    uploaded_by=request.user,
                 )
                 try:
                     images.save_photo(photo=photo, upload=clean)

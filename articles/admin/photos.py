@@ -9,9 +9,10 @@ from django.db.models import Count, Q
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from .. import images, workflow
+from .. import images, photouse, workflow
 from ..models import (
     Article,
     Photo,
@@ -36,6 +37,14 @@ class PhotographerAdmin(admin.ModelAdmin):
         if obj is None or workflow.can_publish(request.user):
             return True
         return request.user.has_perm("articles.add_photographer") or obj.user_id == request.user.pk
+
+    def get_readonly_fields(self, request, obj=None):
+        # The name and agency are the credit line under every photo of theirs; once
+        # published work prints it, it changes through an editor (articles/photouse.py).
+        fields = super().get_readonly_fields(request, obj)
+        if obj is not None and not photouse.may_change_credit(request.user, obj):
+            fields = (*fields, "name", "agency")
+        return fields
 
     def get_queryset(self, request):
         # Meta.ordering does not apply to grouped queries: order explicitly.
@@ -67,10 +76,12 @@ class PhotoAdminForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        self.cleaned_upload = None
+        if "alt_text" not in self.fields:  # the read-only page of a photo one may not change
+            return
         # Required here, in the library; photos imported without it stop publication.
         self.fields["alt_text"].required = True
         self.fields["photographer"].queryset = Photographer.objects.filter(is_active=True)
-        self.cleaned_upload = None
 
     def clean_upload(self):
         upload = self.cleaned_data.get("upload")
@@ -192,6 +203,23 @@ class PhotoAdmin(BulkUploadMixin, admin.ModelAdmin):
               a.get_status_display()) for a in articles),
         )  # fmt: skip
 
+    # -- who may change what readers see: enforced here, on the server ---------------
+
+    def has_change_permission(self, request, obj=None):
+        """A photo that published or scheduled work shows changes only through an
+        editor; before that, it is its uploader's (articles/photouse.py). Without it, the
+        change page is read-only and a POST is refused (403) by the admin itself."""
+        return super().has_change_permission(request, obj) and photouse.may_change(
+            request.user, obj
+        )
+
+    def has_delete_permission(self, request, obj=None):
+        # Foreign keys protect a featured or gallery photo; nothing protects one shown
+        # inline in a body, whose image would be gone from the published page.
+        return super().has_delete_permission(request, obj) and photouse.may_change(
+            request.user, obj
+        )
+
     def get_form(self, request, obj=None, **kwargs):
         form = super().get_form(request, obj, **kwargs)
         if getattr(request, "photo_not_stored", None):
@@ -212,10 +240,38 @@ class PhotoAdmin(BulkUploadMixin, admin.ModelAdmin):
 
     def save_model(self, request, obj, form, change):
         regenerate = change and {"focal_x", "focal_y"} & set(form.changed_data)
+        if not change:
+            obj.uploaded_by = request.user
+        # Asked before the new file is stored: bodies name the old one.
+        shown = photouse.shown_by(obj) if change else []
+        before = photouse.files(obj)
         try:
             images.save_photo(photo=obj, upload=form.cleaned_upload, regenerate=bool(regenerate))
         except images.STORAGE_ERRORS as error:  # a full disk, an unreachable bucket
             raise PhotoNotStored(not_stored_message(error)) from error
+        if shown:
+            photouse.record_change(
+                shown,
+                photo=obj,
+                by=request.user,
+                changed=self.changed_labels(form),
+                renames=photouse.renames(before, obj),
+            )
+
+    @staticmethod
+    def changed_labels(form):
+        """What the editor changed, in the words of the form: "berkas, keterangan"."""
+        labels = []
+        for name in form.changed_data:
+            if name == "upload":
+                label = gettext("file")
+            elif name in ("focal_x", "focal_y"):
+                label = gettext("crop")
+            else:
+                label = str(form.fields[name].label).lower()
+            if label not in labels:
+                labels.append(label)
+        return labels
 
     def get_urls(self):
         return [

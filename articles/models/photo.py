@@ -105,6 +105,18 @@ class Photo(models.Model):
     #   "kind": "fit"|"og"}], made once by articles/images.py; pages read only this.
     renditions = models.JSONField(_("renditions"), default=list, blank=True, editable=False)
     uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
+    # Whose photo it is until published work shows it (articles/photouse.py): a writer
+    # may change their own uploads, nobody else's. Empty for photos from before, and for
+    # imports: those change through an editor.
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+        verbose_name=_("uploaded by"),
+    )
 
     class Meta:
         ordering = ("-uploaded_at",)
