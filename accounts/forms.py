@@ -3,7 +3,7 @@ from django.contrib.auth import get_user_model, password_validation
 from django.contrib.auth.forms import AuthenticationForm
 from django.utils.translation import gettext_lazy as _
 
-from humas.text import clean_text
+from humas.text import clean_text, strip_invisible, visible_text
 
 User = get_user_model()
 
@@ -19,7 +19,11 @@ class DisplayNameField(forms.CharField):
         )
 
     def to_python(self, value):
-        return clean_text(super().to_python(value))
+        name = clean_text(super().to_python(value))
+        if name and not visible_text(name):
+            # A name of Hangul fillers or zero-width spaces would show as nobody.
+            raise forms.ValidationError(_("The name has no visible characters."), code="invisible")
+        return strip_invisible(name)
 
 
 class RegistrationForm(forms.Form):

@@ -14,7 +14,9 @@ from django.utils.html import escape, linebreaks, urlize
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
-from humas.text import clean_text
+from humas import throttle
+from humas.clientip import address_group
+from humas.text import clean_text, strip_invisible, visible_text
 
 from .models import Comment, CommentReport
 
@@ -27,16 +29,20 @@ _LINK = re.compile(r"(https?://|www\.)", re.IGNORECASE)
 
 
 class CommentRefused(Exception):
-    def __init__(self, message, code):
+    def __init__(self, message, code, status=400):
         super().__init__(message)
-        self.message, self.code = message, code
+        self.message, self.code, self.status = message, code, status
 
 
 class CommentTextField(forms.CharField):
     def to_python(self, value):
         # Cleaned before Django's validators run, so a NUL or a bidi override is removed
         # rather than turned into an error.
-        return clean_text(super().to_python(value), multiline=True)
+        text = clean_text(super().to_python(value), multiline=True)
+        if text and not visible_text(text):
+            # Fifty zero-width spaces would be stored and shown as an empty comment.
+            raise forms.ValidationError(_("Your comment has no visible text."), code="invisible")
+        return strip_invisible(text)
 
 
 class CommentForm(forms.Form):
@@ -50,7 +56,7 @@ class CommentForm(forms.Form):
 
     def clean_body(self):
         body = self.cleaned_data["body"]
-        if len(body) < MIN_LENGTH:
+        if len(visible_text(body)) < MIN_LENGTH:
             raise forms.ValidationError(
                 _("A comment needs at least %(min)s characters."),
                 code="too_short",
@@ -81,11 +87,14 @@ def initial_status(user, body) -> str:
     return Comment.Status.PENDING
 
 
-def post_comment(*, article, user, body: str) -> Comment:
+def post_comment(*, article, user, body: str, address: str = "") -> Comment:
     """Store a comment, or raise CommentRefused with a message for the reader.
 
     Checked inside one transaction that first locks the author's row, so that two posts
-    sent at once cannot both slip under the limits.
+    sent at once cannot both slip under the limits. Beside each account's limit, the
+    address it posts from (humas.clientip.client_ip) has a ceiling for all its accounts
+    together (settings.COMMENT_MAX_PER_ADDRESS); only stored comments count towards it,
+    as a refusal rolls its count back with the rest.
     """
     if not user.is_active or not user.is_verified:
         raise CommentRefused(
@@ -104,6 +113,20 @@ def post_comment(*, article, user, body: str) -> Comment:
                 _("You have posted %(n)s comments in the last 10 minutes. Please wait a while.")
                 % {"n": FLOOD_LIMIT},
                 "flood",
+            )
+        if address and not throttle.hit(
+            f"comment-address:{address_group(address)}",
+            limit=settings.COMMENT_MAX_PER_ADDRESS,
+            window_seconds=settings.COMMENT_ADDRESS_WINDOW_MINUTES * 60,
+        ):
+            raise CommentRefused(
+                _(
+                    "Too many comments have come from your network in the last %(minutes)s "
+                    "minutes. Please try again later."
+                )
+                % {"minutes": settings.COMMENT_ADDRESS_WINDOW_MINUTES},
+                "address",
+                status=429,
             )
         comment = Comment(article=article, user=user, body=body, status=initial_status(user, body))
         comment.full_clean()

@@ -435,3 +435,10 @@ LOGGING = {
         "axes": {"level": "WARNING"},
     },
 }
+# Beside each account's 5 in 10 minutes, all accounts posting from one address (an IPv6
+# subscriber's /64) store at most this many comments per window. 20 in 10 minutes lets
+# four readers post at their full rate at once behind one office NAT or a carrier's
+# shared address (a busy day here is a few comments an hour on an article), and stops
+# one person with a handful of accounts after a page, not after hundreds.
+COMMENT_MAX_PER_ADDRESS = env.int("COMMENT_MAX_PER_ADDRESS", default=20)
+COMMENT_ADDRESS_WINDOW_MINUTES = env.int("COMMENT_ADDRESS_WINDOW_MINUTES", default=10)

@@ -19,3 +19,40 @@ def clean_text(text: str, *, multiline: bool = False) -> str:
     else:
         text = re.sub(r"\s+", " ", text)
     return text.strip()
+
+
+# What shows nothing on its own, so that text made only of it reads as empty: format
+# characters (zero-width space and joiners, the byte-order mark, word joiner, soft
+# hyphen, direction marks, tag characters), controls, spaces of every width (no-break,
+# ideographic) and the line and paragraph separators, and marks without a letter to sit
+# on (combining accents, variation selectors). By Unicode category, so new ones of these
+# kinds are covered; and by name the letters and symbols that fonts draw blank: the
+# Hangul fillers and the empty braille pattern, favourites for "empty" names and posts.
+_INVISIBLE_CATEGORIES = frozenset({"Cf", "Cc", "Zs", "Zl", "Zp", "Mn", "Me", "Mc"})
+_BLANK_CHARACTERS = frozenset("\u115f\u1160\u3164\uffa0\u2800")
+# Tag characters close an emoji flag sequence (a Scottish flag ends with U+E007F).
+_TAGS = range(0xE0020, 0xE0080)
+
+
+def is_invisible(char: str) -> bool:
+    return char in _BLANK_CHARACTERS or unicodedata.category(char) in _INVISIBLE_CATEGORIES
+
+
+def visible_text(text: str) -> str:
+    """The characters of `text` that show something: empty for text that shows nothing."""
+    return "".join(char for char in text if not is_invisible(char))
+
+
+def strip_invisible(text: str) -> str:
+    """`text` without the invisible characters before its first visible one and after
+    its last, except what belongs to that last one: its combining marks and variation
+    selectors (❤️ is a heart and U+FE0F), and the tags of a flag."""
+    shown = [i for i, char in enumerate(text) if not is_invisible(char)]
+    if not shown:
+        return ""
+    end = shown[-1] + 1
+    while end < len(text) and (
+        unicodedata.category(text[end]).startswith("M") or ord(text[end]) in _TAGS
+    ):
+        end += 1
+    return text[shown[0] : end]

@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 from django.views.generic import DetailView
 
 from humas import pagecache, throttle
+from humas.clientip import client_ip
 from humas.links import absolute_url
 
 from .. import comments, viewcount, workflow
@@ -154,15 +155,18 @@ def post_comment(request, slug):
         return entry
     article_id = entry.meta["article_id"]
     form = CommentForm(request.POST)
+    status = 400
     if form.is_valid():
         try:
             comment = comments.post_comment(
                 article=get_object_or_404(Article.objects.published(), pk=article_id),
                 user=request.user,
                 body=form.cleaned_data["body"],
+                address=client_ip(request),
             )
         except comments.CommentRefused as refusal:
             form.add_error("body", refusal.message)
+            status = refusal.status
         else:
             if comment.status == Comment.Status.APPROVED:
                 messages.success(request, _("Thank you, your comment is published."))
@@ -172,15 +176,18 @@ def post_comment(request, slug):
                     _("Thank you. Your comment will appear once an editor has approved it."),
                 )
             return redirect(f"{entry.meta['article_url']}#komentar-{comment.pk}")
-    return pagecache.respond(
+    response = pagecache.respond(
         request,
         entry,
         values={
             "view_count": views_display(viewcount.current_total(article_id), entry.meta["views"])
         },
         context={"comment_form": form},
-        status=400,
+        status=status,
     )
+    if status == 429:
+        response["Retry-After"] = str(settings.COMMENT_ADDRESS_WINDOW_MINUTES * 60)
+    return response
 
 
 @require_POST
