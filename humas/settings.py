@@ -6,6 +6,7 @@ variables the site runs on SQLite with local-memory caches; DEBUG is off by defa
 
 import sys
 from datetime import timedelta
+from email.utils import getaddresses
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -304,6 +305,17 @@ EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="Humas <noreply@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# Server errors are mailed to these people (docs/security.md), e.g.
+# ADMINS="Tim TI <ti@example.go.id>, ops@example.go.id". Unset: to nobody.
+ADMINS = [admin for admin in getaddresses([env("ADMINS", default="")]) if any(admin)]
+for _name, address in ADMINS:
+    _local, _at, _domain = address.rpartition("@")
+    if not (_local and _domain) or " " in address:
+        raise ImproperlyConfigured(f"ADMINS: {address!r} is not an email address.")
+# Error reports (mailed, or shown with DEBUG) name what failed and where, never the
+# visitor: no cookies, session, form or query values, user, address or user agent.
+DEFAULT_EXCEPTION_REPORTER = "humas.errors.PrivateExceptionReporter"
+DEFAULT_EXCEPTION_REPORTER_FILTER = "humas.errors.PrivateExceptionReporterFilter"
 
 # HTTPS and proxies.
 HTTPS = env("HTTPS")
@@ -427,9 +439,25 @@ SOCIAL_LINKS = [
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler", "stream": sys.stdout}},
+    "filters": {"require_debug_false": {"()": "django.utils.log.RequireDebugFalse"}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "stream": sys.stdout},
+        # Server errors to ADMINS (nothing while it is empty: Django returns before
+        # building the report), as text only: the HTML report lists local variables.
+        "mail_admins": {
+            "class": "django.utils.log.AdminEmailHandler",
+            "level": "ERROR",
+            "filters": ["require_debug_false"],
+            "include_html": False,
+        },
+    },
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
     "loggers": {
+        # Django's own default mails every "django" error, django.security's too: a bad
+        # Host header from a robot is a mail. These lines leave the console (root) to
+        # them and mail server errors (django.request's) only.
+        "django": {"handlers": []},
+        "django.request": {"handlers": ["mail_admins"]},
         "django.db.backends": {"level": "INFO"},
         # django-axes logs every login at INFO; lockouts (WARNING) are what operators need.
         "axes": {"level": "WARNING"},
