@@ -127,7 +127,9 @@ class EntryAdmin(admin.ModelAdmin):
         filters = dict(request.GET.items())
         record("export.audit_csv", request=request, details={"filters": filters})
         writer = csv.writer(Echo())
-        rows = (writer.writerow([safe_cell(c) for c in row]) for row in csv_rows(entries))
+        # Translated now: the rows are written after this view has returned.
+        header = [str(title) for title in CSV_HEADER]
+        rows = (writer.writerow([safe_cell(c) for c in r]) for r in csv_rows(entries, header))
         response = StreamingHttpResponse(rows, content_type="text/csv; charset=utf-8")
         stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
         response["Content-Disposition"] = f'attachment; filename="log-audit-{stamp}.csv"'
@@ -141,11 +143,14 @@ class Echo:
         return value
 
 
-def csv_rows(entries):
-    yield [
-        _("time (WIB)"), _("event or action"), _("who"), _("email"), _("address"),
-        _("object type"), _("object key"), _("object"), _("fields changed"), _("details"),
-    ]  # fmt: skip
+CSV_HEADER = (
+    _("time (WIB)"), _("event or action"), _("who"), _("email"), _("IP address"),
+    _("object type"), _("object key"), _("object"), _("fields changed"), _("details"),
+)  # fmt: skip
+
+
+def csv_rows(entries, header):
+    yield header
     for entry in entries.iterator(chunk_size=2000):
         yield [
             timezone.localtime(entry.timestamp).isoformat(timespec="seconds"),

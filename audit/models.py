@@ -1,7 +1,9 @@
 from auditlog.models import AbstractLogEntry, LogEntryManager
+from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -13,7 +15,10 @@ class Entry(AbstractLogEntry):
         EVENT = 4
 
         choices = (
-            *AbstractLogEntry.Action.choices,
+            (AbstractLogEntry.Action.CREATE, _("create")),
+            (AbstractLogEntry.Action.UPDATE, _("update")),
+            (AbstractLogEntry.Action.DELETE, _("delete")),
+            (AbstractLogEntry.Action.ACCESS, _("access")),
             (EVENT, _("event")),
         )
 
@@ -34,6 +39,16 @@ class Entry(AbstractLogEntry):
     action = models.PositiveSmallIntegerField(
         choices=Action.choices, db_index=True, verbose_name=_("action")
     )
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        null=True,
+        blank=True,
+        verbose_name=_("actor"),
+    )
+    remote_addr = models.GenericIPAddressField(null=True, blank=True, verbose_name=_("IP address"))
+    timestamp = models.DateTimeField(default=timezone.now, db_index=True, verbose_name=_("time"))
     event = models.CharField(max_length=64, blank=True, db_index=True, verbose_name=_("event"))
     # The actor's username, kept as text so the entry still says who once the user is gone
     # (the actor foreign key becomes empty then).
