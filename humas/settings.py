@@ -72,6 +72,8 @@ INSTALLED_APPS = [
     "videos",
     "menus",
     "wordpress",
+    # The integrity watch (docs/integrity.md): on top, it reads every other app.
+    "integrity",
 ]
 
 MIDDLEWARE = [
