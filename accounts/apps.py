@@ -9,7 +9,11 @@ class AccountsConfig(AppConfig):
     def ready(self):
         from humas import pagecache
 
+        from . import sessions  # noqa: F401 - its signal receivers track sign-ins
         from .models import User
+        from .twofactor import services as twofactor_services
+
+        twofactor_services.connect_signals()
 
         # Public pages show users' names (bylines, comments): a change of name or a
         # deleted account changes them. A new account shows nowhere yet, and a login

@@ -10,13 +10,14 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme, urlsafe_base64_decode
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from audit.events import record
 from humas import throttle
 from humas.clientip import address_group, client_ip
 
-from . import services
+from . import services, sessions
 from .forms import DeleteAccountForm, ProfileForm, RegistrationForm
 from .tokens import email_verification_token
 
@@ -75,7 +76,7 @@ def verify_email(request, uidb64, token):
     except (TypeError, ValueError, OverflowError, UnicodeDecodeError, User.DoesNotExist):
         user = None
     if user is None or not email_verification_token.check_token(user, token):
-        already = user is not None and user.is_verified
+        already = user is not None and user.email_verified
         return render(
             request, "accounts/verify_failed.html", {"already_verified": already}, status=400
         )
@@ -87,7 +88,7 @@ def verify_email(request, uidb64, token):
 @require_POST
 def resend_verification(request):
     user = request.user
-    if user.is_verified:
+    if user.email_verified:
         messages.info(request, _("Your email address is already verified."))
     elif not throttle.hit(f"resend:{user.pk}", limit=RESENDS_PER_HOUR, window_seconds=3600):
         messages.error(request, _("We sent several emails already. Try again in an hour."))
@@ -110,8 +111,33 @@ def profile(request):
     return render(
         request,
         "accounts/profile.html",
-        {"form": form, "comments": comments, "delete_form": DeleteAccountForm(request.user)},
+        {
+            "form": form,
+            "comments": comments,
+            "delete_form": DeleteAccountForm(request.user),
+            "sessions": sessions.listing(request.user, current_key=request.session.session_key),
+        },
     )
+
+
+@login_required
+@require_POST
+def end_other_sessions(request):
+    ended = sessions.end_sessions(request.user, keep_session_key=request.session.session_key)
+    record(
+        "session.ended_others",
+        request=request,
+        target=request.user,
+        details={"reason": "profile", "sessions": ended},
+    )
+    messages.success(
+        request,
+        ngettext(
+            "%(count)d other session was ended.", "%(count)d other sessions were ended.", ended
+        )
+        % {"count": ended},
+    )
+    return redirect(f"{reverse('profile')}#sesi")
 
 
 @login_required
@@ -198,3 +224,38 @@ class ThrottledPasswordResetView(auth_views.PasswordResetView):
             form.add_error(None, _("Too many requests from your network. Try again in an hour."))
             return self.render_to_response(self.get_context_data(form=form), status=429)
         return super().form_valid(form)
+
+
+class PasswordChangeView(auth_views.PasswordChangeView):
+    """Django's view; every other session of the user ends, this one stays."""
+
+    def form_valid(self, form):
+        old_key = self.request.session.session_key
+        response = super().form_valid(form)  # gives this session a new key
+        new_key = self.request.session.session_key
+        sessions.rekey(old_key, new_key)
+        ended = sessions.end_sessions(self.request.user, keep_session_key=new_key)
+        record(
+            "session.ended_others",
+            request=self.request,
+            target=self.request.user,
+            details={"reason": "password_change", "sessions": ended},
+        )
+        return response
+
+
+class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    """Django's view; every session of the user ends (whoever knew the old password is
+    signed out everywhere)."""
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        ended = sessions.end_sessions(self.user)
+        record(
+            "session.ended_others",
+            request=self.request,
+            actor=self.user,
+            target=self.user,
+            details={"reason": "password_reset", "sessions": ended},
+        )
+        return response

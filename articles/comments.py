@@ -96,7 +96,7 @@ def post_comment(*, article, user, body: str, address: str = "") -> Comment:
     together (settings.COMMENT_MAX_PER_ADDRESS); only stored comments count towards it,
     as a refusal rolls its count back with the rest.
     """
-    if not user.is_active or not user.is_verified:
+    if not user.is_active or not user.email_verified:
         raise CommentRefused(
             _("Confirm your email address before commenting (see your profile)."), "unverified"
         )

@@ -45,7 +45,8 @@ ALLOWED_HOSTS = env("ALLOWED_HOSTS")
 CSRF_TRUSTED_ORIGINS = env("CSRF_TRUSTED_ORIGINS")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    # Django's admin, with a site that signs in through the site's two-factor login.
+    "accounts.admin_site.AdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -58,6 +59,11 @@ INSTALLED_APPS = [
     "django.forms",
     "taggit",
     "axes",
+    # Two-factor sign-in (accounts/twofactor/, docs/staff-sign-in.md).
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "two_factor",
     # The article body's editor; its assets are static files (articles/editor.py).
     "django_prose_editor",
     "treebeard",
@@ -87,11 +93,17 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # request.user.is_verified(): whether this session gave a second factor.
+    "django_otp.middleware.OTPMiddleware",
     # Model changes made in a request get its user and client address in the audit log.
     "audit.middleware.AuditMiddleware",
     # Before anything reads a request's body (the CSRF check does, in process_view).
     "humas.middleware.RequestSizeLimitMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Staff sessions end when idle or old; then staff without a second factor are sent
+    # to give or enrol one before anything else opens (accounts/sessions.py, twofactor/).
+    "accounts.sessions.SessionActivityMiddleware",
+    "accounts.twofactor.middleware.SecondFactorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Last, as django-axes asks: it turns a lockout into its response.
     "axes.middleware.AxesMiddleware",
@@ -419,10 +431,35 @@ REGISTRATIONS_PER_ADDRESS_PER_HOUR = env.int("REGISTRATIONS_PER_ADDRESS_PER_HOUR
 AXES_LOCKOUT_CALLABLE = "accounts.views.lockout"
 AXES_VERBOSE = False
 
+# Two-factor sign-in (docs/staff-sign-in.md): staff give a code from an authenticator app
+# (or a single-use recovery code) after the password, and enrol one before any other page
+# opens. Members of the groups named in STAFF_2FA_EXEMPT_GROUPS may sign in with the
+# password alone. Readers may enrol too, optionally.
+STAFF_2FA_REQUIRED = env.bool("STAFF_2FA_REQUIRED", default=True)
+STAFF_2FA_EXEMPT_GROUPS = env.list("STAFF_2FA_EXEMPT_GROUPS", default=[])
+# Our admin site sends its login to the site's (accounts/admin_site.py), not the library's patch.
+TWO_FACTOR_PATCH_ADMIN = False
+# The password step is good for this long before the code must follow (seconds).
+TWO_FACTOR_LOGIN_TIMEOUT = 600
+# Where a page that needs a verified session sends a session that is not.
+OTP_LOGIN_URL = "two_factor:verify"
+# The admin's pages for OTP devices never show a device's secret again once it is saved.
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
+# Staff sessions end after this long without a request, and this long after sign-in.
+STAFF_SESSION_IDLE_MINUTES = env.int("STAFF_SESSION_IDLE_MINUTES", default=60)
+STAFF_SESSION_MAX_HOURS = env.int("STAFF_SESSION_MAX_HOURS", default=12)
+
 # Comments (articles/comments.py). "pre": every comment waits for an editor; "trusted":
 # a reader's first comment waits, and once one is approved the next ones appear at once.
 COMMENT_MODERATION = env("COMMENT_MODERATION", default="pre")
 COMMENT_MAX_LINKS = env.int("COMMENT_MAX_LINKS", default=2)
+# Beside each account's 5 in 10 minutes, all accounts posting from one address (an IPv6
+# subscriber's /64) store at most this many comments per window. 20 in 10 minutes lets
+# four readers post at their full rate at once behind one office NAT or a carrier's
+# shared address (a busy day here is a few comments an hour on an article), and stops
+# one person with a handful of accounts after a page, not after hundreds.
+COMMENT_MAX_PER_ADDRESS = env.int("COMMENT_MAX_PER_ADDRESS", default=20)
+COMMENT_ADDRESS_WINDOW_MINUTES = env.int("COMMENT_ADDRESS_WINDOW_MINUTES", default=10)
 
 # The site itself: name, and the "Follow Us" links used until a site admin sets them in
 # the admin (Site settings).
@@ -465,10 +502,3 @@ LOGGING = {
         "axes": {"level": "WARNING"},
     },
 }
-# Beside each account's 5 in 10 minutes, all accounts posting from one address (an IPv6
-# subscriber's /64) store at most this many comments per window. 20 in 10 minutes lets
-# four readers post at their full rate at once behind one office NAT or a carrier's
-# shared address (a busy day here is a few comments an hour on an article), and stops
-# one person with a handful of accounts after a page, not after hundreds.
-COMMENT_MAX_PER_ADDRESS = env.int("COMMENT_MAX_PER_ADDRESS", default=20)
-COMMENT_ADDRESS_WINDOW_MINUTES = env.int("COMMENT_ADDRESS_WINDOW_MINUTES", default=10)

@@ -34,6 +34,14 @@ def _test_settings(settings, tmp_path):
 
 
 @pytest.fixture(autouse=True)
+def _staff_sign_in_with_password(settings):
+    """Tests not about the second factor sign staff in with the password alone (the
+    test client's force_login, or the login form); tests/test_two_factor*.py switch
+    STAFF_2FA_REQUIRED back on."""
+    settings.STAFF_2FA_REQUIRED = False
+
+
+@pytest.fixture(autouse=True)
 def _fresh_view_counter():
     """Tests switch VIEW_COUNTER_BACKEND; the backend is built once per process."""
     from articles import viewcount

@@ -28,6 +28,8 @@ def site_env(tmp_path, **extra):
         STATIC_ROOT=str(tmp_path / "static"),
         SERVE_MEDIA="true",
         DJANGO_SETTINGS_MODULE="humas.settings",
+        # Staff sign in with the password alone unless a test asks for two factors.
+        STAFF_2FA_REQUIRED="false",
     )
     env.update(extra)
     return env

@@ -35,7 +35,7 @@ def test_registration_creates_an_unverified_reader_and_mails_a_link(client):
     assert response.status_code == 302
     assert response["Location"].startswith("/akun/daftar/selesai/")
     user = User.objects.get(email="pembaca@example.com")
-    assert not user.is_verified and not user.is_staff
+    assert not user.email_verified and not user.is_staff
     assert user.privacy_consent_at is not None
     assert user.check_password(PASSWORD)
     (message,) = mail.outbox
@@ -105,7 +105,7 @@ def test_verification_link_works_once(client):
     response = client.get(url)
     assert response.status_code == 200
     assert "Alamat email dikonfirmasi" in response.content.decode()
-    assert User.objects.get().is_verified
+    assert User.objects.get().email_verified
     again = client.get(url)
     assert again.status_code == 400
     assert "sudah dikonfirmasi" in again.content.decode()
@@ -123,7 +123,7 @@ def test_tampered_verification_links_fail(client, mangle):
     register(client)
     response = client.get(mangle(link_in(mail.outbox[0])))
     assert response.status_code in (400, 404)
-    assert not User.objects.get().is_verified
+    assert not User.objects.get().email_verified
 
 
 def test_verification_link_expires(client, monkeypatch):
@@ -132,7 +132,7 @@ def test_verification_link_expires(client, monkeypatch):
     later = email_verification_token._now() + timedelta(days=3)
     monkeypatch.setattr(email_verification_token, "_now", lambda: later)  # the clock
     assert client.get(url).status_code == 400
-    assert not User.objects.get().is_verified
+    assert not User.objects.get().email_verified
 
 
 def test_unverified_reader_can_log_in_and_ask_for_a_new_link(client):
@@ -147,7 +147,7 @@ def test_unverified_reader_can_log_in_and_ask_for_a_new_link(client):
     assert "Kami telah mengirim tautan konfirmasi baru" in response.content.decode()
     assert len(mail.outbox) == 2
     client.get(link_in(mail.outbox[1]))
-    assert User.objects.get().is_verified
+    assert User.objects.get().email_verified
 
 
 def test_resending_is_limited(client):
@@ -224,9 +224,12 @@ def test_unknown_usernames_lock_the_same_way(client):
 
 
 def test_admin_login_is_protected_too(client):
+    """The admin's login is the site's (one way in, with its lockout and second factor)."""
     make_user(username="editor", password=PASSWORD, is_staff=True)
+    admin_login = client.get("/admin/login/?next=/admin/articles/")
+    assert admin_login["Location"] == "/akun/masuk/?next=/admin/articles/"
     for _ in range(5):
-        response = fail_login(client, "editor", url="/admin/login/")
+        response = fail_login(client, "editor", url=admin_login["Location"])
     assert response.status_code == 429
     assert "Terlalu banyak percobaan" in response.content.decode()
 

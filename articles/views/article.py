@@ -205,7 +205,7 @@ def report_comment(request, pk):
         messages.error(request, _("Choose why you report this comment."))
     elif comment.user_id == request.user.pk:
         messages.error(request, _("You cannot report your own comment."))
-    elif not request.user.is_verified:
+    elif not request.user.email_verified:
         messages.error(request, _("Confirm your email address before reporting comments."))
     elif not throttle.hit(f"report:{request.user.pk}", limit=20, window_seconds=3600):
         messages.error(request, _("You have sent many reports. Try again in an hour."))
