@@ -12,6 +12,7 @@ from urllib.parse import unquote
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.urls import reverse
+from django.utils.crypto import get_random_string
 from django.utils.text import slugify
 from taggit.models import Tag
 
@@ -29,8 +30,13 @@ class TermsMixin:
     provides site and report."""
 
     def author_for(self, author):
-        """The staff account for a WordPress author, matched by email (any case); new
-        accounts have no usable password (they set one with "forgot password")."""
+        """The staff account for a WordPress author, matched by email (any case).
+
+        A new account gets a long random password that is never shown or stored anywhere
+        else: nobody knows it, and its owner chooses their own with "forgot password".
+        Not an unusable password: Django's reset form skips those accounts, rightly, since
+        that is how an administrator switches password sign-in off for good.
+        """
         if author is None:
             return None
         User = get_user_model()
@@ -57,7 +63,7 @@ class TermsMixin:
             last_name=author.last_name[:150],
             is_staff=True,
         )
-        user.set_unusable_password()
+        user.set_password(get_random_string(64))
         user.save()
         writers = Group.objects.filter(name="Penulis").first()
         if writers:
