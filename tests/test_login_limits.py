@@ -42,11 +42,12 @@ def test_spraying_one_password_over_199_accounts_is_refused_well_before_the_end(
     assert not signed_in(client)
 
 
-def test_the_admin_login_is_refused_for_a_spraying_address_too(client):
+def test_staff_are_refused_from_a_spraying_address_too(client):
+    """The admin signs in through the site's login (accounts/twofactor/)."""
     make_user(username="redaktur", password=PASSWORD, is_staff=True)
     for i in range(30):
-        sign_in(client, f"staf{i}", SPRAYED, url="/admin/login/")
-    response = sign_in(client, "redaktur", PASSWORD, url="/admin/login/")
+        sign_in(client, f"staf{i}", SPRAYED)
+    response = sign_in(client, "redaktur", PASSWORD, url="/akun/masuk/?next=/admin/")
     assert response.status_code == 429
     assert not signed_in(client)
 
