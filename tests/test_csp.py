@@ -91,7 +91,7 @@ def newsroom(db):
 
 
 @pytest.mark.parametrize(
-    "path", ["/", "article", "/cari/?q=berita", "/akun/masuk/", "/admin/login/"]
+    "path", ["/", "article", "/cari/?q=berita", "/akun/masuk/", "/akun/masuk/?next=/admin/"]
 )
 def test_public_pages_carry_the_policy_and_no_nonce(client, newsroom, path):
     """A cached page is served again with other responses' headers, so it must not
