@@ -79,6 +79,8 @@ EXCLUDED_FIELDS = {
     "last_used_at",
     "last_used",
     "sign_count",
+    "drift",  # a TOTP device's clock drift, adjusted as codes are used
+    "valid_until",  # an emailed code's expiry
 }
 
 # Fields whose values never go into an entry (only that they changed): password hashes,

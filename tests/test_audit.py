@@ -165,6 +165,29 @@ def test_signing_out_is_recorded(client):
     assert only(event="auth.logout").actor == reader
 
 
+def test_adding_and_removing_a_second_factor_is_recorded_and_its_key_never_is():
+    from django_otp.oath import TOTP
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    user = make_user(username="editor", is_staff=True)
+    device = TOTPDevice.objects.create(user=user, name="Ponsel", confirmed=True)
+    enrol = only(event="otp.enrol")
+    assert enrol.object_pk == str(user.pk) and enrol.additional_data["device"] == "TOTPDevice"
+    created = only(action=Entry.Action.CREATE, content_type__model="totpdevice")
+    assert created.changes["key"] == ["None", "********"]
+    assert device.key not in everything_recorded()
+
+    # Signing in with a code updates the device's bookkeeping: no entry for that.
+    code = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift).token()
+    assert device.verify_token(code)
+    assert not entries(action=Entry.Action.UPDATE, content_type__model="totpdevice")
+
+    device.delete()
+    removed = only(event="otp.removed")
+    assert removed.object_pk == str(user.pk)
+    assert removed.additional_data == {"device": "TOTPDevice", "name": "Ponsel"}
+
+
 # -- model changes in the admin ----------------------------------------------------------
 
 
