@@ -1,4 +1,11 @@
+import functools
+
+from django.apps import apps
 from django.conf import settings
+from django.contrib import admin
+from django.db import models
+from django.shortcuts import render
+from django.urls import reverse
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
 
@@ -28,13 +35,31 @@ class CookieLocaleMiddleware:
         return response
 
 
+@functools.cache
+def upload_prefixes() -> tuple[str, ...]:
+    """The admin pages of every model that holds files (photos and their bulk upload,
+    documents, video posters), e.g. "/admin/articles/photo/": where staff send large
+    bodies. Read from the admin's registry, so a new model with a file is covered
+    without a list to keep."""
+    return tuple(
+        reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_changelist")
+        for model in apps.get_models()
+        if admin.site.is_registered(model)
+        and any(isinstance(field, models.FileField) for field in model._meta.get_fields())
+    )
+
+
 class RequestSizeLimitMiddleware:
-    """Refuse a request body larger than MAX_REQUEST_BYTES before anything reads it.
+    """Refuse a request body larger than its path allows, before anything reads it.
 
     Django streams file uploads to disk whatever their size, and the CSRF check itself
     reads a POST's body, so without this anyone could make a worker write gigabytes to
-    /tmp. nginx's client_max_body_size does the same in front (docs/deploy.md); this is
-    the same limit for a site served without it.
+    /tmp, or take a 20 MB "comment" in full before the form refuses it. The large limit,
+    MAX_REQUEST_BYTES (MAX_REQUEST_MB), is for staff on the admin's upload pages
+    (upload_prefixes()); every other request, every public form among them, has
+    MAX_FORM_BYTES (MAX_FORM_MB). The decision uses Content-Length and the session
+    alone. nginx's client_max_body_size does the same in front, per location
+    (docs/deploy.md); this is the same rule for a site served without it.
     """
 
     def __init__(self, get_response):
@@ -45,16 +70,21 @@ class RequestSizeLimitMiddleware:
             length = int(request.META.get("CONTENT_LENGTH") or 0)
         except ValueError:
             length = 0
-        if length > settings.MAX_REQUEST_BYTES:
-            from django.shortcuts import render
-
-            response = render(
-                request,
-                "413.html",
-                {"limit_mb": settings.MAX_REQUEST_BYTES // (1024 * 1024)},
-                status=413,
-            )
-            # The unread body stays on the connection; do not reuse it.
-            response["Connection"] = "close"
-            return response
+        if length > settings.MAX_FORM_BYTES:
+            limit = self.limit(request)
+            if length > limit:
+                return self.refuse(request, limit)
         return self.get_response(request)
+
+    @staticmethod
+    def limit(request) -> int:
+        if request.path.startswith(upload_prefixes()) and request.user.is_staff:
+            return settings.MAX_REQUEST_BYTES
+        return settings.MAX_FORM_BYTES
+
+    @staticmethod
+    def refuse(request, limit):
+        response = render(request, "413.html", {"limit_mb": limit // (1024 * 1024)}, status=413)
+        # The unread body stays on the connection; do not reuse it.
+        response["Connection"] = "close"
+        return response

@@ -304,10 +304,13 @@ SERVE_MEDIA = env.bool("SERVE_MEDIA", default=DEBUG) and not S3_BUCKET
 BENCHMARK_VIEW = env.bool("BENCHMARK_VIEW", default=False)
 # Upload limits. A photo may be up to 20 MB (articles/images.py says so in a message);
 # the bulk upload takes up to 10 photos at once. A larger request body is refused with a
-# 413 page before it is read (humas/middleware.py); nginx's client_max_body_size should
-# match (docs/deploy.md). Form fields other than files are limited to 5 MB, and files
-# above 5 MB are streamed to a temporary file instead of memory.
+# 413 page before it is read (humas/middleware.py): MAX_REQUEST_MB for staff on the
+# admin's upload pages only, MAX_FORM_MB everywhere else (a comment is at most 2,000
+# characters, a login or registration far less). nginx's client_max_body_size should
+# match, per location (docs/deploy.md). Form fields other than files are limited to
+# 5 MB, and files above 5 MB are streamed to a temporary file instead of memory.
 MAX_REQUEST_BYTES = env.int("MAX_REQUEST_MB", default=210) * 1024 * 1024
+MAX_FORM_BYTES = env.int("MAX_FORM_MB", default=1) * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_NUMBER_FILES = 30

@@ -200,8 +200,9 @@ def balancer_config(prefix, logs, *, port, servers, media_root):
         "        # https itself, as $scheme would on the TLS listener.\n"
         "        proxy_set_header X-Forwarded-Proto https;",
     )
-    server = replace_once(
-        server,
+    # Into each location that passes requests to the app (`/admin/` and `/`).
+    assert "proxy_pass http://humas_app;\n" in server
+    server = server.replace(
         "proxy_pass http://humas_app;\n",
         f"proxy_pass http://humas_app;\n        {next_upstream}\n",
     )
@@ -470,6 +471,17 @@ def test_nginx_refuses_a_body_over_client_max_body_size_before_the_app_sees_it(f
         )
         assert sock.recv(4096).startswith(b"HTTP/1.1 413 ")
     assert "drill=huge" not in "".join(s.log.read_text() for s in farm.servers)
+
+
+def test_nginx_refuses_a_form_over_a_megabyte_outside_the_admin(farm):
+    """A 2 MB "comment" never reaches a worker: only /admin/ takes large bodies."""
+    with socket.create_connection(("127.0.0.1", farm.port), timeout=10) as sock:
+        sock.sendall(
+            f"POST /berita/apa-saja/komentar/?drill=form HTTP/1.1\r\nHost: {HOST}\r\n"
+            f"Content-Length: {2 * 1024 * 1024}\r\n\r\n".encode()
+        )
+        assert sock.recv(4096).startswith(b"HTTP/1.1 413 ")
+    assert "drill=form" not in "".join(s.log.read_text() for s in farm.servers)
 
 
 def test_each_app_server_answers_its_health_check(farm):
