@@ -23,10 +23,6 @@ def client_ip(request) -> str:
     return request.META.get("REMOTE_ADDR", "")
 
 
-def client_ip_for_axes(request, *args, **kwargs) -> str:
-    return client_ip(request)
-
-
 def address_group(address: str) -> str:
     """The unit that one subscriber's traffic comes from: an IPv4 address as it is, an IPv6
     address by its /64 (a mobile or home subscriber gets a whole /64 and picks addresses
