@@ -165,6 +165,33 @@ def test_signing_out_is_recorded(client):
     assert only(event="auth.logout").actor == reader
 
 
+def test_a_staff_password_known_to_an_attacker_opens_nothing_and_leaves_a_trace(client, settings):
+    """The takeover drill, as the audit log sees it: the right password and no code."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    settings.STAFF_2FA_REQUIRED = True
+    victim = make_user(username="redaktur", password=PASSWORD, is_staff=True, is_superuser=True)
+    TOTPDevice.objects.create(user=victim, name="default", confirmed=True)
+    attacker = "198.51.100.66"
+    response = client.post(
+        "/akun/masuk/", {"username": "redaktur", "password": PASSWORD}, REMOTE_ADDR=attacker
+    )
+    assert response.status_code == 200  # the code step
+    assert client.get("/admin/", REMOTE_ADDR=attacker).status_code == 302  # still closed
+    asked = only(event="auth.second_factor_asked")
+    assert asked.object_pk == str(victim.pk) and asked.remote_addr == attacker
+    assert asked.actor is None and asked.additional_data == {"username": "redaktur"}
+    # A guessed code is a failed sign-in with the name typed; no sign-in is recorded.
+    client.post(
+        "/akun/masuk/",
+        {"login_view-current_step": "token", "token-otp_token": "000000"},
+        REMOTE_ADDR=attacker,
+    )
+    failed = only(event="auth.login_failed")
+    assert failed.additional_data == {"username": "redaktur"} and failed.remote_addr == attacker
+    assert not entries(event="auth.login")
+
+
 def test_adding_and_removing_a_second_factor_is_recorded_and_its_key_never_is():
     from django_otp.oath import TOTP
     from django_otp.plugins.otp_totp.models import TOTPDevice

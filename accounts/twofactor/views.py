@@ -17,6 +17,8 @@ from two_factor import views as library
 from two_factor.plugins.registry import registry
 from two_factor.utils import get_otpauth_url, totp_digits
 
+from audit.events import record
+
 from ..forms import LoginForm
 from ..views import lockout, safe_next
 from . import default_device, second_factor_required, services
@@ -63,6 +65,15 @@ class LoginView(library.LoginView):
         if self.steps.current == self.AUTH_STEP:
             # What was typed, for django-axes at the code step: the same name counts.
             self.storage.data["username"] = form.cleaned_data.get("username", "")
+            user = self.get_user()
+            if user is not None and default_device(user):
+                # The password was right: whoever typed it is not signed in until the
+                # code, and this entry is the trace of a password known to someone else.
+                typed = form.cleaned_data.get("username", "")
+                record(
+                    "auth.second_factor_asked", request=self.request, target=user,
+                    details={"username": typed},
+                )  # fmt: skip
         return data
 
     def get_form(self, step=None, **kwargs):
