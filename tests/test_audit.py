@@ -19,6 +19,7 @@ from audit.models import Entry
 
 from .factories import make_article, make_category, make_reader, make_user
 from .test_admin import gallery_management
+from .test_pages import make_page, page_form, page_roles  # noqa: F401 - a fixture
 from .test_queries import BROWSER, COUNTED
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("roles")]
@@ -278,6 +279,20 @@ def test_publishing_and_taking_down_an_article_are_events_with_the_fields_change
     assert takedown.changes["takedown_reason"][1] == "Data belum terverifikasi"
 
 
+@pytest.mark.usefixtures("page_roles")
+def test_publishing_and_unpublishing_a_page_are_events(editor):
+    client = logged_in(editor)
+    page = make_page(title="Kontak", status="review")
+    url = f"/admin/pages/page/{page.pk}/change/"
+    assert client.post(url, page_form(page, status="published")).status_code == 302
+    published = only(event="page.publish")
+    assert published.changes["status"] == ["review", "published"]
+    assert published.actor == editor and published.admin_url() == url
+    page.refresh_from_db()
+    assert client.post(url, page_form(page, status="unpublished")).status_code == 302
+    assert only(event="page.unpublish").changes["status"] == ["published", "unpublished"]
+
+
 def test_bulk_publish_and_unpublish_leave_one_event_per_article(editor):
     articles = [make_article(status="review") for _ in range(2)]
     client = logged_in(editor)
@@ -411,6 +426,32 @@ def test_a_wordpress_dry_run_records_nothing():
 
 
 # -- what is not recorded ----------------------------------------------------------------
+
+
+def test_every_model_is_watched_but_bookkeeping():
+    from auditlog.registry import auditlog
+    from django.apps import apps
+
+    watched = {model._meta.label for model in auditlog.get_models()}
+    for label in (
+        "accounts.User", "auth.Group", "articles.Article", "articles.Comment",
+        "articles.SiteSettings", "articles.Photo", "pages.Page", "documents.Document",
+        "videos.Video", "menus.MenuItem", "otp_totp.TOTPDevice",
+    ):  # fmt: skip
+        assert label in watched, label
+    for label in (
+        "sessions.Session", "humas.Throttle", "humas.PageVersion", "axes.AccessAttempt",
+        "axes.AccessLog", "axes.AccessFailureLog", "articles.ViewMark", "articles.ViewAddress",
+        "articles.ArticleDailyViews", "documents.DownloadMark", "admin.LogEntry", "audit.Entry",
+        "auditlog.LogEntry",
+    ):  # fmt: skip
+        assert label not in watched, label
+    fields = auditlog.get_model_fields(apps.get_model("accounts.User"))
+    assert "last_login" in fields["exclude_fields"] and "password" in fields["mask_fields"]
+    assert auditlog._registry[apps.get_model("accounts.User")]["m2m_fields"] == {
+        "groups",
+        "user_permissions",
+    }
 
 
 def test_a_reader_reading_an_article_writes_no_entry_and_costs_no_query(
