@@ -10,6 +10,8 @@ A finding that comes back after a run without it is new again; a reviewed one st
 quiet for as long as its fingerprint is the same.
 """
 
+import logging
+import smtplib
 from dataclasses import dataclass, field
 
 from django.conf import settings
@@ -26,6 +28,8 @@ from .checks import Context, run_checks
 from .checks.content import own_hosts
 from .models import AllowedDomain, Finding, Pattern, Report, SeenDomain
 
+logger = logging.getLogger(__name__)
+
 
 @dataclass
 class Outcome:
@@ -34,6 +38,7 @@ class Outcome:
     new: list = field(default_factory=list)  # those to tell the administrators about
     recipients: list = field(default_factory=list)
     baseline: bool = False  # the first run: accounts and domains learnt, not compared
+    mail_failed: bool = False
 
 
 def build_context(now):
@@ -94,11 +99,19 @@ def check_integrity(*, dry_run: bool = False, mail: bool = True) -> Outcome:
             finding.report = report
             finding.save()
         remember_domains(context)
-        if mail and new:
-            outcome.recipients = administrators()
-            report.mailed_to = len(outcome.recipients)
+    # After the commit: a mail server that is down loses the mail, not the report (the
+    # findings are in the admin either way, and the error goes to the log).
+    if mail and new:
+        recipients = administrators()
+        try:
+            send_findings(report, new, recipients)
+        except (OSError, smtplib.SMTPException):
+            logger.exception("integrity: could not mail the new findings")
+            outcome.mail_failed = True
+        else:
+            outcome.recipients = recipients
+            report.mailed_to = len(recipients)
             report.save(update_fields=["mailed_to"])
-            transaction.on_commit(lambda: send_findings(report, new, outcome.recipients))
     return outcome
 
 

@@ -48,6 +48,8 @@ class Command(BaseCommand):
                 )
             if outcome.recipients:
                 self.stdout.write(f"Mailed to {len(outcome.recipients)} administrators.")
+            elif outcome.mail_failed:
+                self.stderr.write("The mail to the administrators could not be sent (see the log).")
             elif outcome.new and not dry_run and not no_mail:
                 self.stderr.write(
                     "New findings, but no administrator to mail: set ADMINS, or give a "
