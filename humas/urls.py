@@ -5,6 +5,7 @@ from django.http import HttpResponse
 from django.urls import include, path, re_path
 from django.views.static import serve
 
+from articles.securitytxt import security_txt
 from articles.sitemaps import SITEMAPS, news_sitemap, robots_txt
 from documents.sitemaps import DocumentSitemap
 from pages.sitemaps import PageSitemap
@@ -27,6 +28,7 @@ urlpatterns = [
     ),
     path("sitemap-news.xml", public_page(news_sitemap), name="sitemap-news"),
     path("robots.txt", robots_txt, name="robots-txt"),
+    path(".well-known/security.txt", security_txt, name="security-txt"),
     path("akun/", include("accounts.urls")),
     path("dokumen/", include("documents.urls")),
     path("video/", include("videos.urls")),

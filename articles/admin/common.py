@@ -60,11 +60,28 @@ class CategoryAdmin(admin.ModelAdmin):
 
 @admin.register(SiteSettings)
 class SiteSettingsAdmin(admin.ModelAdmin):
-    """One row: the "Follow Us" links and the footer's contact details."""
+    """One row: the "Follow Us" links, the footer's contact details and security.txt."""
 
     fieldsets = (
         ("Follow Us", {"fields": ("instagram", "facebook", "x", "youtube", "tiktok")}),
         (_("Contact"), {"fields": ("address", "phone", "email")}),
+        (
+            "security.txt",
+            {
+                "fields": (
+                    "security_contact",
+                    "security_encryption",
+                    "security_policy",
+                    "security_acknowledgments",
+                    "security_languages",
+                    "security_expires_days",
+                ),
+                "description": _(
+                    "How researchers report a vulnerability: served at "
+                    "/.well-known/security.txt (RFC 9116) once a contact is set."
+                ),
+            },
+        ),
     )
 
     def formfield_for_dbfield(self, db_field, request, **kwargs):
