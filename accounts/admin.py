@@ -87,7 +87,7 @@ class UserAdmin(BaseUserAdmin):
                 request,
                 _(
                     "The second factor of %(user)s was reset: %(devices)d device(s) removed, "
-                    "%(sessions)d session(s) ended."
+                    "%(sessions_ended)d session(s) ended."
                 )
                 % {"user": target.get_username(), **result},
             )

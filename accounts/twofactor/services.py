@@ -122,12 +122,10 @@ def reset_second_factor(*, user, request) -> dict:
     result = {"devices": len(devices), "sessions_ended": ended}
     record("otp.reset", request=request, target=user, details=result)
     if user.email:
-        transaction.on_commit(
-            lambda: emails.send(
-                "otp_reset",
-                to=user.email,
-                context={"user": user, "login_url": absolute_url(request, reverse("login"))},
-            )
+        emails.send(
+            "otp_reset",
+            to=user.email,
+            context={"user": user, "login_url": absolute_url(request, reverse("login"))},
         )
     return result
 
@@ -138,16 +136,14 @@ def turn_off(*, user, request) -> None:
     for device in devices_for_user(user, confirmed=None):
         device.delete()
     if user.email:
-        transaction.on_commit(
-            lambda: emails.send(
-                "otp_removed",
-                to=user.email,
-                context={
-                    "user": user,
-                    "address": client_ip(request),
-                    "reset_url": absolute_url(request, reverse("password_reset")),
-                },
-            )
+        emails.send(
+            "otp_removed",
+            to=user.email,
+            context={
+                "user": user,
+                "address": client_ip(request),
+                "reset_url": absolute_url(request, reverse("password_reset")),
+            },
         )
 
 
@@ -156,14 +152,7 @@ def mail_on_enrolment(sender, instance, created, raw=False, **kwargs):
     it (themselves, or an administrator in the admin)."""
     if not created or raw or not instance.confirmed or not instance.user.email:
         return
-    user = instance.user
-    transaction.on_commit(
-        lambda: emails.send(
-            "otp_enrolled",
-            to=user.email,
-            context={"user": user},
-        )
-    )
+    emails.send("otp_enrolled", to=instance.user.email, context={"user": instance.user})
 
 
 def connect_signals() -> None:

@@ -130,6 +130,7 @@ class SetupView(library.SetupView):
 
     def get_context_data(self, form, **kwargs):
         context = super().get_context_data(form, **kwargs)
+        context["next"] = self.get_redirect_url()
         if self.steps.current == "generator":
             # The library names the issuer after the host; the app should show our name.
             context["otpauth_url"] = get_otpauth_url(
