@@ -135,12 +135,17 @@ class InLastReportFilter(admin.SimpleListFilter):
         return (("semua", _("All reports")),)
 
     def choices(self, changelist):
+        # Not SimpleListFilter's "All" first: no choice means the last report here.
         yield {
             "selected": self.value() is None,
             "query_string": changelist.get_query_string(remove=[self.parameter_name]),
             "display": _("Last report"),
         }
-        yield from super().choices(changelist)
+        yield {
+            "selected": self.value() == "semua",
+            "query_string": changelist.get_query_string({self.parameter_name: "semua"}),
+            "display": _("All reports"),
+        }
 
     def queryset(self, request, queryset):
         if self.value() == "semua":

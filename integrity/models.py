@@ -15,6 +15,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db import models
 from django.db.models.functions import Lower
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from .patterns import compile_phrase, normalize_domain
@@ -158,7 +159,7 @@ class Report(models.Model):
 
     def __str__(self):
         return str(_("Integrity check of %(date)s")) % {
-            "date": self.started_at.strftime("%Y-%m-%d %H:%M")
+            "date": timezone.localtime(self.started_at).strftime("%Y-%m-%d %H:%M")
         }
 
 

@@ -1,6 +1,6 @@
 """Running the integrity check, and marking its findings as reviewed.
 
-    check_integrity(*, dry_run=False, mail=True) -> Outcome
+    check_integrity(*, dry_run=False, mail=True) -> Outcome   (or AlreadyRunning)
     mark_reviewed(*, findings, user, request=None) -> int
 
 A run saves one Report, moves every finding it made to that report (one row per
@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.core.cache import cache
 from django.core.mail import send_mail
 from django.db import transaction
 from django.template.loader import render_to_string
@@ -29,6 +30,9 @@ from .checks.content import own_hosts
 from .models import AllowedDomain, Finding, Pattern, Report, SeenDomain
 
 logger = logging.getLogger(__name__)
+
+RUNNING = "integrity:check-running"
+RUN_LIMIT_SECONDS = 3600  # a run killed half-way keeps the next one out at most this long
 
 
 @dataclass
@@ -58,7 +62,27 @@ def build_context(now):
     )
 
 
+class AlreadyRunning(Exception):
+    """Another check started at the time given and has not finished."""
+
+
 def check_integrity(*, dry_run: bool = False, mail: bool = True) -> Outcome:
+    """One run, or AlreadyRunning while another is under way (cron copied to every app
+    server: two runs would mail the same findings twice). The mark is in the shared
+    cache; with the cache away, runs are not kept apart rather than not run at all."""
+    if dry_run:
+        return run(dry_run=True, mail=False)
+    if not cache.add(RUNNING, timezone.now().isoformat(), timeout=RUN_LIMIT_SECONDS):
+        started = cache.get(RUNNING)
+        if started is not None:
+            raise AlreadyRunning(started)
+    try:
+        return run(dry_run=False, mail=mail)
+    finally:
+        cache.delete(RUNNING)
+
+
+def run(*, dry_run: bool, mail: bool) -> Outcome:
     now = timezone.now()
     context = build_context(now)
     issues = {}

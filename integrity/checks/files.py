@@ -26,6 +26,7 @@ from storages.backends.s3 import S3Storage
 
 from articles.images import STORAGE_ERRORS
 from articles.models import Photo
+from documents.checks import sniff
 from humas.storage import PrivateFileStorage
 
 from ..models import Finding
@@ -208,6 +209,8 @@ def content_problem(name, head):
                 "start": preview(head, 60),
             }
         code = CODE_IN_BINARY.search(head)
+    elif sniff(head) == "executable":  # documents' check: a Windows, Linux or Mac program
+        return gettext("is a program; it starts: %(start)s") % {"start": preview(head, 60)}
     else:
         code = CODE_IN_TEXT.search(head)
     if code:
@@ -216,7 +219,8 @@ def content_problem(name, head):
 
 
 def preview(head, limit=120):
-    text = head[:limit].decode("utf-8", "replace")
+    """The first bytes as one line of text: white space as spaces, the rest as "·"."""
+    text = " ".join(head[:limit].decode("utf-8", "replace").split())
     return "".join(ch if ch.isprintable() else "·" for ch in text)
 
 

@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from integrity.services import check_integrity
+from integrity.services import AlreadyRunning, check_integrity
 
 
 class Command(BaseCommand):
@@ -26,7 +26,11 @@ class Command(BaseCommand):
     def handle(self, *args, dry_run=False, no_mail=False, verbosity=1, **options):
         # The run saves its report in one transaction of its own (services.py); the
         # listing of files before it writes nothing.
-        outcome = check_integrity(dry_run=dry_run, mail=not no_mail)
+        try:
+            outcome = check_integrity(dry_run=dry_run, mail=not no_mail)
+        except AlreadyRunning as running:
+            self.stderr.write(f"Another check has been running since {running}; not started.")
+            return
         report = outcome.report
         if verbosity >= 2:
             for finding in outcome.findings:
