@@ -7,7 +7,9 @@ from datetime import timedelta
 import pytest
 from django.contrib.auth.models import Group
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from articles.models import Photo, Photographer
@@ -274,3 +276,17 @@ def test_an_editor_saving_a_photo_unchanged_adds_no_revision():
     )
     assert response.status_code == 302
     assert not article.revisions.exists()
+
+
+def test_a_writer_opening_their_own_photo_reads_published_bodies_once_per_kind():
+    """Finding a photo inline reads every published body: once for the articles and once
+    for the pages, not again for each of the dozen times the admin asks."""
+    writer = staff("Penulis")
+    photo = make_photo(uploaded_by=writer)
+    client = logged_in(writer)
+    for method, data in (("get", None), ("post", photo_form(photo, caption="Baru"))):
+        with CaptureQueriesContext(connection) as queries:
+            response = getattr(client, method)(f"/admin/articles/photo/{photo.pk}/change/", data)
+        assert response.status_code in (200, 302)
+        scans = [q for q in queries.captured_queries if '"body" LIKE' in q["sql"]]
+        assert len(scans) == 2, [q["sql"][:120] for q in scans]

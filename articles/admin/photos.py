@@ -209,16 +209,25 @@ class PhotoAdmin(BulkUploadMixin, admin.ModelAdmin):
         """A photo that published or scheduled work shows changes only through an
         editor; before that, it is its uploader's (articles/photouse.py). Without it, the
         change page is read-only and a POST is refused (403) by the admin itself."""
-        return super().has_change_permission(request, obj) and photouse.may_change(
-            request.user, obj
-        )
+        return super().has_change_permission(request, obj) and self.may_change(request, obj)
 
     def has_delete_permission(self, request, obj=None):
         # Foreign keys protect a featured or gallery photo; nothing protects one shown
         # inline in a body, whose image would be gone from the published page.
-        return super().has_delete_permission(request, obj) and photouse.may_change(
-            request.user, obj
-        )
+        return super().has_delete_permission(request, obj) and self.may_change(request, obj)
+
+    @staticmethod
+    def may_change(request, obj):
+        """photouse.may_change, asked once per request and photo, of the photo as stored:
+        the admin asks again for each part of its page (eleven times for a POST), and an
+        answer may read every published article's body."""
+        if obj is None or obj.pk is None:
+            return True
+        if not hasattr(request, "photo_may_change"):
+            request.photo_may_change = {}
+        if obj.pk not in request.photo_may_change:
+            request.photo_may_change[obj.pk] = photouse.may_change(request.user, obj)
+        return request.photo_may_change[obj.pk]
 
     def get_form(self, request, obj=None, **kwargs):
         form = super().get_form(request, obj, **kwargs)
@@ -242,8 +251,9 @@ class PhotoAdmin(BulkUploadMixin, admin.ModelAdmin):
         regenerate = change and {"focal_x", "focal_y"} & set(form.changed_data)
         if not change:
             obj.uploaded_by = request.user
-        # Asked before the new file is stored: bodies name the old one.
-        shown = photouse.shown_by(obj) if change else []
+        # Asked before the new file is stored: bodies name the old one. Only of an
+        # editor: anyone else may change a photo only while nothing public shows it.
+        shown = photouse.shown_by(obj) if change and workflow.can_publish(request.user) else []
         before = photouse.files(obj)
         try:
             images.save_photo(photo=obj, upload=form.cleaned_upload, regenerate=bool(regenerate))
