@@ -2,6 +2,7 @@
 article or page changes only through an editor, as the article itself does, and the
 history of what shows it says so; writers keep their own photos until then."""
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -265,6 +266,10 @@ def test_an_editor_changes_a_published_articles_photo_and_its_history_says_so(
         assert f"#{photo.pk}" in note and "keterangan" in note and "berkas" in note
         assert shown.revisions.get().by == editor
     assert not draft.revisions.exists()
+    also.refresh_from_db()  # its inline image shows the new file, which exists
+    (src,) = re.findall(r'src="/media/([^"]+)"', also.body)
+    assert src in {r["name"] for r in photo.renditions}
+    assert (settings.MEDIA_ROOT / src).exists()
     assert f"#{photo.pk}" in page.revisions.get().note
 
 
