@@ -8,12 +8,14 @@ import re
 import subprocess
 import sys
 from datetime import timedelta
+from io import StringIO
 
 import pyotp
 import pytest
 from django.contrib import admin
 from django.contrib.auth.models import Group, Permission
 from django.core import mail
+from django.core.management import call_command
 from django.test import Client
 from django.urls import URLResolver
 from django.utils import timezone
@@ -502,3 +504,19 @@ def test_takeover_drill_a_leaked_staff_password_opens_no_admin_and_is_in_the_aud
     assert not Entry.objects.filter(event="auth.login").exists()
     staff_page = make_article(status="draft")
     assert attacker.get(f"/admin/articles/article/{staff_page.pk}/change/").status_code == 302
+
+
+def test_the_demo_site_says_that_two_factor_sign_in_is_off_and_how_to_turn_it_on(settings):
+    run = re.search(r"^run:.*?(?=^\S)", (BASE_DIR / "Makefile").read_text(), re.M | re.S).group()
+    assert run.count("STAFF_2FA_REQUIRED=false") == 2  # seed_demo and runserver
+    settings.STAFF_2FA_REQUIRED = False
+    out = StringIO()
+    call_command("seed_demo", stdout=out)
+    printed = out.getvalue()
+    login = printed.index("Demo staff login")
+    assert printed.index("Two-factor sign-in is OFF on this demo site") > login
+    assert "STAFF_2FA_REQUIRED=true" in printed
+    settings.STAFF_2FA_REQUIRED = True
+    out = StringIO()
+    call_command("seed_demo", stdout=out)
+    assert "Demo staff login" in out.getvalue() and "OFF" not in out.getvalue()

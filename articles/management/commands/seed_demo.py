@@ -2,6 +2,7 @@ import io
 import random
 from datetime import datetime, time, timedelta
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.files.base import ContentFile
@@ -127,6 +128,15 @@ class Command(BaseCommand):
             self.stdout.write(
                 f"Demo staff login: username {DEMO_USERNAME!r} (password printed when it was "
                 f"created; reset it with: manage.py changepassword {DEMO_USERNAME})"
+            )
+        if (password or self.verbosity >= 1) and not settings.STAFF_2FA_REQUIRED:
+            self.stdout.write(
+                self.style.WARNING(
+                    "Two-factor sign-in is OFF on this demo site (STAFF_2FA_REQUIRED=false, "
+                    "as `make run` sets it): staff sign in with the password alone. A real "
+                    "site keeps it on; to try it here, run with STAFF_2FA_REQUIRED=true "
+                    "(docs/staff-sign-in.md)."
+                )
             )
 
     def note(self, obj):
