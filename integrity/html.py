@@ -33,7 +33,6 @@ URL_ATTRIBUTES = {"a": "href", "area": "href", "img": "src", "iframe": "src", "f
 @dataclass
 class Link:
     url: str
-    text: str = ""
     hidden: str = ""  # why it is hidden, "" when visible
 
 
@@ -105,7 +104,6 @@ class _Parser(HTMLParser):
         self.stack = []  # [(tag, reason the element hides, or "")]
         self.scan = Scan()
         self.visible, self.hidden, self.attrs = [], [], []
-        self.link = None
 
     def hidden_reason(self):
         for _tag, reason in reversed(self.stack):
@@ -121,10 +119,7 @@ class _Parser(HTMLParser):
             self.scan.hidden_reasons.append(reason)
         url = attrs.get(URL_ATTRIBUTES.get(tag, ""), "")
         if url:
-            link = Link(url=url.strip(), hidden=inherited)
-            self.scan.links.append(link)
-            if tag in ("a", "area"):
-                self.link = (link, len(self.stack))
+            self.scan.links.append(Link(url=url.strip(), hidden=inherited))
         for name in ("title", "alt", "href", "src"):
             if attrs.get(name):
                 self.attrs.append(attrs[name])
@@ -141,8 +136,6 @@ class _Parser(HTMLParser):
             if self.stack[index][0] == tag:
                 del self.stack[index:]
                 break
-        if self.link and len(self.stack) <= self.link[1]:
-            self.link = None
 
     def handle_data(self, data):
         if not data.strip():
@@ -151,8 +144,6 @@ class _Parser(HTMLParser):
             self.hidden.append(data)
         else:
             self.visible.append(data)
-        if self.link:
-            self.link[0].text += data
 
 
 def scan_html(html: str) -> Scan:
