@@ -185,7 +185,7 @@ class Finding(models.Model):
         Report,
         on_delete=models.CASCADE,
         related_name="findings",
-        verbose_name=_("last found by"),
+        verbose_name=_("last report"),
     )
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
     severity = models.PositiveSmallIntegerField(_("severity"), choices=Severity.choices)

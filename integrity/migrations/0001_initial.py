@@ -98,7 +98,7 @@ class Migration(migrations.Migration):
                 ('reviewed_at', models.DateTimeField(blank=True, null=True, verbose_name='reviewed at')),
                 ('content_type', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='contenttypes.contenttype', verbose_name='type of object')),
                 ('reviewed_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='reviewed by')),
-                ('report', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='findings', to='integrity.report', verbose_name='last found by')),
+                ('report', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='findings', to='integrity.report', verbose_name='last report')),
             ],
             options={
                 'verbose_name': 'finding',
