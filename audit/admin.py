@@ -3,6 +3,7 @@ delete, whoever asks (superusers included)."""
 
 import csv
 import json
+from urllib.parse import urlencode
 
 from django.contrib import admin
 from django.contrib.admin.options import IncorrectLookupParameters
@@ -53,13 +54,14 @@ class EntryAdmin(admin.ModelAdmin):
     list_select_related = ("content_type",)
     search_fields = (
         "actor_username", "actor_email", "object_repr", "remote_addr", "event", "object_pk",
+        "=cid",
     )  # fmt: skip
     date_hierarchy = "timestamp"
     show_full_result_count = False
     actions = None
     fields = (
         "timestamp", "what", "actor_name", "remote_addr", "content_type", "object_page",
-        "changed_fields", "details",
+        "changed_fields", "details", "same_request",
     )  # fmt: skip
     readonly_fields = fields
 
@@ -112,6 +114,14 @@ class EntryAdmin(admin.ModelAdmin):
         return format_html_join(
             "", "<p><strong>{}</strong>: {}</p>", ((f, describe(v)) for f, v in changes.items())
         )
+
+    @admin.display(description=_("same request"))
+    def same_request(self, obj):
+        """The other entries written by the request that wrote this one."""
+        if not obj.cid:
+            return "—"
+        url = f"{reverse('admin:audit_entry_changelist')}?{urlencode({'q': obj.cid})}"
+        return format_html('<a href="{}">{}</a>', url, _("All entries of that request"))
 
     @admin.display(description=_("details"))
     def details(self, obj):

@@ -4,6 +4,7 @@ import getpass
 import ipaddress
 import json
 
+from auditlog.cid import get_cid
 from django.contrib.contenttypes.models import ContentType
 from django.core.serializers.json import DjangoJSONEncoder
 
@@ -31,7 +32,7 @@ def record(
         request = current_request.get()
     if actor is None and request is not None:
         actor = getattr(request, "user", None)
-    entry = Entry(action=Entry.Action.EVENT, event=event[:64])
+    entry = Entry(action=Entry.Action.EVENT, event=event[:64], cid=get_cid())
     set_actor(entry, actor)
     set_address(entry, request)
     data = clean_details(details or {})

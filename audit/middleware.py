@@ -1,4 +1,6 @@
-from auditlog.cid import set_cid
+import uuid
+
+from auditlog.cid import correlation_id
 from auditlog.middleware import AuditlogMiddleware
 
 from audit.context import current_request
@@ -12,12 +14,18 @@ class AuditMiddleware(AuditlogMiddleware):
     rather than connecting a signal handler per request with the user looked up up front, it
     keeps the request in a context variable that audit.signals reads only when an entry is
     written. Place it after AuthenticationMiddleware.
+
+    auditlog's also takes a correlation id from an X-Correlation-ID header, which any client
+    can send; ours makes one per request.
     """
 
     def __call__(self, request):
-        set_cid(request)
+        # Entries written in one request share an id (an article saved with its gallery):
+        # made here, not read from a header the client could write.
+        cid = correlation_id.set(uuid.uuid4().hex)
         token = current_request.set(request)
         try:
             return self.get_response(request)
         finally:
             current_request.reset(token)
+            correlation_id.reset(cid)

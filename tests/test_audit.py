@@ -237,11 +237,17 @@ def test_creating_changing_and_deleting_an_article_in_the_admin_is_recorded(edit
         "takedown_reason": "",
         **gallery_management(),
     }
-    assert client.post("/admin/articles/article/add/", form).status_code == 302
+    response = client.post("/admin/articles/article/add/", form, HTTP_X_CORRELATION_ID="palsu")
+    assert response.status_code == 302
     article = Article.objects.get(title="UMKM Naik Kelas")
     created = only(action=Entry.Action.CREATE, object_pk=str(article.pk), object_repr=article.title)
     assert created.actor == editor and created.remote_addr == OFFICE
     assert created.changes["title"] == ["None", "UMKM Naik Kelas"]
+
+    # One request, one correlation id (made by the server: a client's header is ignored).
+    assert created.cid and len(created.cid) == 32 and created.cid != "palsu"
+    same_request = {e.cid for e in entries(content_type__model__in=["article", "taggeditem"])}
+    assert same_request == {created.cid}
 
     form.update(title="UMKM Jateng Naik Kelas", slug=article.slug, author=editor.pk)
     url = f"/admin/articles/article/{article.pk}/change/"
