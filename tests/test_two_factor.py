@@ -182,6 +182,18 @@ def test_a_name_locked_out_meanwhile_cannot_pass_the_code_step(client):
     assert not signed_in(client)
 
 
+def test_an_address_over_its_limit_across_names_cannot_pass_the_code_step(client, settings):
+    settings.LOGIN_ADDRESS_FAILURE_LIMIT = 3
+    staff = make_staff(username="redaktur")
+    device = enrol(staff)
+    password_step(client, "redaktur")
+    sprayer = Client()
+    for name in ("ani", "budi", "citra"):
+        password_step(sprayer, name, password="Rahasia123")
+    assert code_step(client, code(device)).status_code == 429
+    assert not signed_in(client)
+
+
 def test_a_recovery_code_signs_in_once(client):
     staff = make_staff(username="redaktur")
     enrol(staff)

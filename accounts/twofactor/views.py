@@ -19,6 +19,7 @@ from two_factor.utils import get_otpauth_url, totp_digits
 
 from audit.events import record
 
+from ..axes import address_failures
 from ..forms import LoginForm
 from ..views import lockout, safe_next
 from . import default_device, second_factor_required, services
@@ -55,7 +56,7 @@ class LoginView(library.LoginView):
             self.request.POST[step_field] = self.AUTH_STEP
         if self.request.POST[step_field] != self.AUTH_STEP and self.get_user():
             credentials = {"username": self.storage.data.get("username", "")}
-            if AxesProxyHandler.is_locked(self.request, credentials):
+            if locked_out(self.request, credentials):
                 self.storage.reset()
                 return lockout(self.request, credentials)
         return super().post(*args, **kwargs)
@@ -203,6 +204,15 @@ class DisableView(library.DisableView):
         return redirect(self.get_success_url())
 
 
+def locked_out(request, credentials) -> bool:
+    """The sign-in limits, checked before a code as before a password: django-axes' lock
+    of this name and address, and the address's own limit across names (accounts.axes)."""
+    return (
+        AxesProxyHandler.is_locked(request, credentials)
+        or address_failures(request) >= settings.LOGIN_ADDRESS_FAILURE_LIMIT
+    )
+
+
 def recovery_codes(user) -> list[str]:
     device = user.staticdevice_set.first()
     return [token.token for token in device.token_set.all()] if device else []
@@ -231,7 +241,7 @@ def verify(request):
     if user.is_verified():
         return redirect(next_url)
     credentials = {"username": user.get_username()}
-    if AxesProxyHandler.is_locked(request, credentials):
+    if locked_out(request, credentials):
         return lockout(request, credentials)
     form = VerifyForm(
         user=user,
