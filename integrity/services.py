@@ -195,7 +195,9 @@ def mark_reviewed(*, findings, user, request=None) -> int:
     log. Findings already reviewed keep who reviewed them first."""
     now = timezone.now()
     marked = 0
-    for finding in findings.filter(reviewed_at__isnull=True).select_for_update():
+    # Without the admin's joins: PostgreSQL locks no row on the nullable side of one.
+    locked = findings.filter(reviewed_at__isnull=True).select_related(None).select_for_update()
+    for finding in locked:
         finding.reviewed_by, finding.reviewed_at = user, now
         finding.save(update_fields=["reviewed_by", "reviewed_at"])
         record(
