@@ -475,6 +475,27 @@ def test_a_reader_reading_an_article_writes_no_entry_and_costs_no_query(
     assert Entry.objects.count() == before
 
 
+def test_pruning_old_view_marks_writes_no_entry(settings, django_assert_num_queries):
+    """The counters' housekeeping deletes thousands of rows: one DELETE, no entries."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from articles.models.views import ViewAddress, ViewMark
+
+    settings.VIEW_COUNTER_BACKEND = "db"
+    article = make_article()
+    before = Entry.objects.count()
+    old = timezone.now() - timedelta(days=2)
+    for n in range(3):
+        ViewMark.objects.create(article=article, reader=f"r{n}", seen_at=old)
+        ViewAddress.objects.create(article=article, address=f"203.0.113.{n}", window_start=old)
+    with django_assert_num_queries(2):  # a fast delete each, nothing fetched row by row
+        call_command("flush_views", stdout=io.StringIO())
+    assert not ViewMark.objects.exists()
+    assert Entry.objects.count() == before
+
+
 # -- record() ----------------------------------------------------------------------------
 
 
