@@ -10,7 +10,9 @@ def client_ip(request) -> str:
     the address the outermost of them saw: each proxy appends the address it received
     the request from to X-Forwarded-For, so with PROXY_COUNT proxies the trustworthy entry
     is the PROXY_COUNT-th from the right. Anything further left was written by the client
-    and is ignored.
+    and is ignored. An entry that is not an address (a proxy misconfigured to pass
+    "unknown", or a port glued to it) falls back to REMOTE_ADDR: addresses are stored in
+    columns that PostgreSQL types as inet, where anything else fails the request.
     """
     if settings.BEHIND_PROXY:
         hops = [
@@ -19,7 +21,10 @@ def client_ip(request) -> str:
             if hop.strip()
         ]
         if len(hops) >= settings.PROXY_COUNT:
-            return hops[-settings.PROXY_COUNT]
+            try:
+                return str(ipaddress.ip_address(hops[-settings.PROXY_COUNT]))
+            except ValueError:
+                pass
     return request.META.get("REMOTE_ADDR", "")
 
 

@@ -378,6 +378,18 @@ def test_behind_a_proxy_lockout_follows_the_address_the_proxy_saw(client, settin
     assert other.status_code == 302
 
 
+def test_a_forwarded_entry_that_is_not_an_address_falls_back_to_the_proxy(rf, settings):
+    """A proxy passing "unknown" must not put a non-address where PostgreSQL stores inet."""
+    from humas.clientip import client_ip
+
+    settings.BEHIND_PROXY = True
+    for hop in ("unknown", "198.51.100.20:443", "<script>", "1.2.3.4.5"):
+        request = rf.get("/", REMOTE_ADDR="127.0.0.1", HTTP_X_FORWARDED_FOR=hop)
+        assert client_ip(request) == "127.0.0.1"
+    request = rf.get("/", REMOTE_ADDR="127.0.0.1", HTTP_X_FORWARDED_FOR="2001:DB8::1")
+    assert client_ip(request) == "2001:db8::1"
+
+
 def test_the_signed_in_user_is_loaded_as_the_orm_loads_them():
     from accounts.backends import EmailOrUsernameBackend
 
