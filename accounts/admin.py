@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django_otp import devices_for_user
 from django_otp.plugins.otp_totp.models import TOTPDevice
+from two_factor.plugins.webauthn.models import WebauthnDevice
 
 from audit.events import record
 
@@ -37,8 +38,13 @@ class UserAdmin(BaseUserAdmin):
     )
 
     def get_queryset(self, request):
-        devices = TOTPDevice.objects.filter(user=OuterRef("pk"), confirmed=True)
-        return super().get_queryset(request).annotate(has_second_factor=Exists(devices))
+        apps = TOTPDevice.objects.filter(user=OuterRef("pk"), confirmed=True)
+        passkeys = WebauthnDevice.objects.filter(user=OuterRef("pk"), confirmed=True)
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(has_second_factor=Exists(apps) | Exists(passkeys))
+        )
 
     @admin.display(description=gettext_lazy("Two-step sign-in"), boolean=True)
     def second_factor(self, user):

@@ -64,6 +64,8 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
     "two_factor",
+    # Passkeys and security keys (WebAuthn) as a second factor.
+    "two_factor.plugins.webauthn",
     # The article body's editor; its assets are static files (articles/editor.py).
     "django_prose_editor",
     "treebeard",
@@ -467,6 +469,8 @@ COMMENT_ADDRESS_WINDOW_MINUTES = env.int("COMMENT_ADDRESS_WINDOW_MINUTES", defau
 # The site itself: name, and the "Follow Us" links used until a site admin sets them in
 # the admin (Site settings).
 SITE_NAME = env("SITE_NAME", default="Humas Provinsi Jawa Tengah")
+# What a passkey prompt names the site; the passkey is bound to the host the browser sees.
+TWO_FACTOR_WEBAUTHN_RP_NAME = SITE_NAME
 # The public address, e.g. https://humas.example.go.id: canonical and share links use
 # it. Unset, they use the address of the request.
 SITE_URL = env("SITE_URL", default="").rstrip("/")

@@ -22,6 +22,7 @@ from django.utils import timezone
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
+from two_factor.plugins.webauthn.models import WebauthnDevice
 
 from audit.models import Entry
 
@@ -317,8 +318,10 @@ def enrol_through_the_site(client, user):
     response = client.post("/akun/dua-langkah/konfirmasi-email/?next=/admin/", {"code": mailed})
     assert response["Location"] == "/akun/dua-langkah/pasang/?next=%2Fadmin%2F"
     client.get(response["Location"])
+    client.post("/akun/dua-langkah/pasang/?next=/admin/", {"setup_view-current_step": "welcome"})
     page = client.post(
-        "/akun/dua-langkah/pasang/?next=/admin/", {"setup_view-current_step": "welcome"}
+        "/akun/dua-langkah/pasang/?next=/admin/",
+        {"setup_view-current_step": "method", "method-method": "generator"},
     ).content.decode()
     secret = re.search(r'<code id="secret-key">([A-Z2-7]+)</code>', page).group(1)
     assert '<img src="/akun/dua-langkah/pasang/kode-qr/"' in page
@@ -532,3 +535,75 @@ def test_the_demo_site_says_that_two_factor_sign_in_is_off_and_how_to_turn_it_on
     out = StringIO()
     call_command("seed_demo", stdout=out)
     assert "Demo staff login" in out.getvalue() and "OFF" not in out.getvalue()
+
+
+def passkey(user):
+    """A passkey as the enrolment leaves it (its key is never checked here: every answer
+    below is refused before that)."""
+    return WebauthnDevice.objects.create(
+        user=user, name="default", confirmed=True, public_key="pQ", key_handle="a2V5", sign_count=0
+    )
+
+
+def test_a_passkey_is_asked_for_and_a_refused_answer_is_a_failed_sign_in(client):
+    staff = make_staff(username="redaktur", is_superuser=True)
+    passkey(staff)
+    page = password_step(client, "redaktur").content.decode()
+    assert "Peramban Anda kini meminta kunci sandi" in page
+    assert '<script src="/akun/dua-langkah/webauthn/get_credential.js"' in page
+    script = client.get("/akun/dua-langkah/webauthn/get_credential.js")
+    assert script["Content-Type"].startswith("text/javascript")
+    assert b"allowCredentials" in script.content
+    forged = code_step(
+        client,
+        '{"id": "a2V5", "rawId": "a2V5", "type": "public-key", "response": {"clientDataJSON":'
+        ' "e30", "authenticatorData": "AAAA", "signature": "AAAA", "userHandle": null}}',
+    )
+    assert forged.status_code == 200
+    assert "Kunci sandi tidak diterima" in forged.content.decode()
+    assert not signed_in(client)
+    assert client.get("/admin/").status_code == 302
+    assert Entry.objects.get(event="auth.login_failed").additional_data["username"] == "redaktur"
+    # The page can ask again (a new challenge), and a replayed post is refused, not a 500.
+    assert client.get("/akun/dua-langkah/webauthn/get_credential.js").status_code == 200
+    for _ in range(2):
+        assert code_step(client, "bukan-json").status_code == 200
+    assert not signed_in(client)
+
+
+def test_a_session_without_the_passkey_is_sent_to_sign_in_again(client):
+    staff = make_staff(username="redaktur", is_superuser=True)
+    passkey(staff)
+    client.force_login(staff)
+    verify = client.get("/admin/")["Location"]
+    assert verify.startswith("/akun/dua-langkah/verifikasi/")
+    assert client.get(verify)["Location"] == f"{LOGIN}?next=/admin/"
+    assert not signed_in(client)
+
+
+def test_a_passkey_the_browser_did_not_make_is_refused_at_enrolment(client):
+    staff = make_staff(username="redaktur")
+    client.force_login(staff)
+    client.post("/akun/dua-langkah/konfirmasi-email/", {"send": "1"})
+    mailed = re.search(r"^(\d{8})$", mail.outbox[-1].body, re.M).group(1)
+    client.post("/akun/dua-langkah/konfirmasi-email/", {"code": mailed})
+    setup = "/akun/dua-langkah/pasang/"
+    client.get(setup)
+    client.post(setup, {"setup_view-current_step": "welcome"})
+    page = client.post(
+        setup, {"setup_view-current_step": "method", "method-method": "webauthn"}
+    ).content.decode()
+    assert '<script src="/akun/dua-langkah/webauthn/create_credential.js"' in page
+    assert client.get("/akun/dua-langkah/webauthn/create_credential.js").status_code == 200
+    well_formed = (
+        '{"id": "AAAA", "rawId": "AAAA", "type": "public-key",'
+        ' "response": {"clientDataJSON": "e30", "attestationObject": "oA"}}'
+    )
+    for token in ("bukan-json", '{"id": "x", "type": "public-key", "response": {}}', well_formed):
+        response = client.post(
+            setup, {"setup_view-current_step": "webauthn", "webauthn-token": token}
+        )
+        assert response.status_code == 200
+        assert "Peramban tidak membuat kunci sandi" in response.content.decode()
+    assert not WebauthnDevice.objects.exists()
+    assert client.get("/akun/dua-langkah/webauthn/create_credential.js").status_code == 200

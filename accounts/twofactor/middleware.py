@@ -44,6 +44,7 @@ def open_paths() -> tuple[str, ...]:
         reverse("two_factor:verify"),
         reverse("two_factor:confirm-email"),
         reverse("two_factor:setup"),  # with its QR code and completion page below it
+        reverse("two_factor:webauthn:create_credential"),  # the passkey enrolment's script
         reverse("logout"),
         settings.STATIC_URL,
         reverse("switch-language", args=["id"]).removesuffix("id/"),

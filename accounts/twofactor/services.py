@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils.crypto import constant_time_compare, salted_hmac
 from django_otp import devices_for_user
 from django_otp.plugins.otp_totp.models import TOTPDevice
+from two_factor.plugins.webauthn.models import WebauthnDevice
 
 from audit.events import record
 from humas import throttle
@@ -156,4 +157,5 @@ def mail_on_enrolment(sender, instance, created, raw=False, **kwargs):
 
 
 def connect_signals() -> None:
-    post_save.connect(mail_on_enrolment, sender=TOTPDevice, dispatch_uid="otp_enrol_mail")
+    for model in (TOTPDevice, WebauthnDevice):
+        post_save.connect(mail_on_enrolment, sender=model, dispatch_uid=f"otp_enrol_mail_{model}")

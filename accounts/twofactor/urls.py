@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from . import views
 
@@ -13,4 +13,6 @@ urlpatterns = [
     path("pasang/selesai/", views.SetupCompleteView.as_view(), name="setup_complete"),
     path("kode-cadangan/", views.BackupTokensView.as_view(), name="backup_tokens"),
     path("matikan/", views.DisableView.as_view(), name="disable"),
+    # The scripts that ask the browser for a passkey (two_factor:webauthn:...).
+    path("webauthn/", include("two_factor.plugins.webauthn.urls")),
 ]

@@ -4,7 +4,9 @@ words and our rules (see the package's docstring)."""
 from axes.handlers.proxy import AxesProxyHandler
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.decorators import method_decorator
@@ -13,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django_otp import login as otp_login
 from django_otp.plugins.otp_static.models import StaticToken
+from django_otp.plugins.otp_totp.models import TOTPDevice
 from two_factor import views as library
 from two_factor.plugins.registry import registry
 from two_factor.utils import get_otpauth_url, totp_digits
@@ -23,7 +26,17 @@ from ..axes import address_failures
 from ..forms import LoginForm
 from ..views import lockout, safe_next
 from . import default_device, second_factor_required, services
-from .forms import BackupCodeForm, CodeForm, DisableForm, EnrolCodeForm, MailedCodeForm, VerifyForm
+from .forms import (
+    BackupCodeForm,
+    ChooseMethodForm,
+    CodeForm,
+    DisableForm,
+    EnrolCodeForm,
+    MailedCodeForm,
+    PasskeyEnrolForm,
+    PasskeyForm,
+    VerifyForm,
+)
 
 RECOVERY_CODES = 10
 
@@ -81,9 +94,7 @@ class LoginView(library.LoginView):
         step = step or self.steps.current
         if step == self.TOKEN_STEP:
             method = registry.method_from_device(self.get_device())
-            self.form_list[step] = (
-                CodeForm if method.code == "generator" else method.get_token_form_class()
-            )
+            self.form_list[step] = CodeForm if method.code == "generator" else PasskeyForm
         # The library's get_form would put its own form for the code step back.
         form = super(library.LoginView, self).get_form(step=step, **kwargs)
         if self.show_timeout_error:
@@ -122,8 +133,13 @@ class SetupView(library.SetupView):
 
     def get_form_list(self):
         form_list = super().get_form_list()
-        if "generator" in form_list:
-            form_list["generator"] = EnrolCodeForm
+        ours = {
+            "method": ChooseMethodForm,
+            "generator": EnrolCodeForm,
+            "webauthn": PasskeyEnrolForm,
+        }
+        for step in form_list.keys() & ours.keys():
+            form_list[step] = ours[step]
         return form_list
 
     def get_success_url(self):
@@ -240,6 +256,11 @@ def verify(request):
         return redirect(_with_next(reverse("two_factor:setup"), request))
     if user.is_verified():
         return redirect(next_url)
+    if not isinstance(device, TOTPDevice):
+        # A passkey is asked for by the sign-in page's script: sign in again there.
+        logout(request)
+        messages.info(request, _("Sign in again with your passkey."))
+        return redirect_to_login(next_url)
     credentials = {"username": user.get_username()}
     if locked_out(request, credentials):
         return lockout(request, credentials)

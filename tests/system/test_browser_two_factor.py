@@ -17,6 +17,7 @@ import pyotp
 import pytest
 from django.core import mail
 from playwright.sync_api import expect
+from two_factor.plugins.webauthn.models import WebauthnDevice
 
 from audit.models import Entry
 
@@ -40,6 +41,22 @@ def sign_in_with_password(page, base, username=USERNAME, password=PASSWORD):
     page.get_by_role("button", name="Masuk", exact=True).click()
 
 
+def start_enrolment(page, base):
+    """From the admin's address to the choice of a second factor, through the code mailed
+    to the account."""
+    sign_in_with_password(page, base)
+    expect(page).to_have_url(re.compile(rf"^{re.escape(base)}/akun/dua-langkah/konfirmasi-email/"))
+    expect(page.get_by_role("heading", name="Pasang verifikasi dua langkah")).to_be_visible()
+    expect(page.get_by_text("r***@humas.example.go.id")).to_be_visible()
+    page.get_by_role("button", name="Kirimi saya kode lewat email").click()
+    expect(page.get_by_text("Kami telah mengirim kode ke alamat email Anda.")).to_be_visible()
+    mailed = re.search(r"^(\d{8})$", mail.outbox[-1].body, re.M).group(1)
+    page.get_by_label(label("Kode dari email")).fill(mailed)
+    page.get_by_role("button", name="Konfirmasi", exact=True).click()
+    expect(page.get_by_text("Pasang aplikasi autentikator di ponsel Anda")).to_be_visible()
+    page.get_by_role("button", name="Berikutnya").click()
+
+
 def test_staff_enrol_sign_in_with_a_real_code_and_a_leaked_password_opens_nothing(
     live_server,
     new_page,  # noqa: F811
@@ -51,19 +68,11 @@ def test_staff_enrol_sign_in_with_a_real_code_and_a_leaked_password_opens_nothin
     page = new_page()
 
     # 1. The password alone leads to the enrolment, which first mails a code.
-    sign_in_with_password(page, base)
-    expect(page).to_have_url(re.compile(rf"^{re.escape(base)}/akun/dua-langkah/konfirmasi-email/"))
-    expect(page.get_by_role("heading", name="Pasang verifikasi dua langkah")).to_be_visible()
-    expect(page.get_by_text("r***@humas.example.go.id")).to_be_visible()
-    page.get_by_role("button", name="Kirimi saya kode lewat email").click()
-    expect(page.get_by_text("Kami telah mengirim kode ke alamat email Anda.")).to_be_visible()
+    start_enrolment(page, base)
     assert [m.to for m in mail.outbox] == [[EMAIL]]
-    mailed = re.search(r"^(\d{8})$", mail.outbox[-1].body, re.M).group(1)
-    page.get_by_label(label("Kode dari email")).fill(mailed)
-    page.get_by_role("button", name="Konfirmasi", exact=True).click()
 
     # 2. The enrolment: the QR code (made by the site itself) and the secret beside it.
-    expect(page.get_by_text("Pasang aplikasi autentikator di ponsel Anda")).to_be_visible()
+    page.get_by_label("Aplikasi autentikator di ponsel Anda (kode enam angka)").check()
     page.get_by_role("button", name="Berikutnya").click()
     qr = page.get_by_role("img", name="Kode QR untuk aplikasi autentikator Anda")
     expect(qr).to_be_visible()
@@ -105,3 +114,55 @@ def test_staff_enrol_sign_in_with_a_real_code_and_a_leaked_password_opens_nothin
     failed = Entry.objects.filter(event="auth.login_failed")
     assert [entry.additional_data["username"] for entry in failed] == [USERNAME]
     assert Entry.objects.filter(event="auth.login").count() == logins
+
+
+def test_staff_enrol_a_passkey_and_sign_in_with_it(
+    live_server,
+    new_page,  # noqa: F811
+    settings,
+):
+    """A passkey (WebAuthn) instead of the app: Chromium's virtual authenticator (the
+    DevTools protocol's WebAuthn domain) stands in for the fingerprint reader."""
+    settings.STAFF_2FA_REQUIRED = True
+    staff = make_user(
+        username=USERNAME, email=EMAIL, password=PASSWORD, is_staff=True, is_superuser=True
+    )
+    base = live_server.url
+    page = new_page()
+    devtools = page.context.new_cdp_session(page)
+    devtools.send("WebAuthn.enable")
+    authenticator = devtools.send(
+        "WebAuthn.addVirtualAuthenticator",
+        {
+            "options": {
+                "protocol": "ctap2",
+                "transport": "internal",
+                "hasResidentKey": True,
+                "hasUserVerification": True,
+                "isUserVerified": True,
+                "automaticPresenceSimulation": True,
+            }
+        },
+    )["authenticatorId"]
+
+    start_enrolment(page, base)
+    page.get_by_label(re.compile("Kunci sandi atau kunci keamanan")).check()
+    page.get_by_role("button", name="Berikutnya").click()
+    # The page's script asks the browser for a new passkey and posts it.
+    expect(page.get_by_role("heading", name="Verifikasi dua langkah aktif")).to_be_visible()
+    (credential,) = devtools.send("WebAuthn.getCredentials", {"authenticatorId": authenticator})[
+        "credentials"
+    ]
+    device = WebauthnDevice.objects.get(user=staff)
+    assert device.name == "default" and device.confirmed
+    page.get_by_role("link", name="Lanjutkan").click()
+    expect(page.get_by_role("heading", name="Administrasi situs")).to_be_visible()
+
+    page.get_by_role("button", name="Keluar").click()
+    sign_in_with_password(page, base)
+    # The sign-in page's script asks for the passkey and posts its answer.
+    expect(page).to_have_url(base + "/admin/")
+    expect(page.get_by_role("heading", name="Administrasi situs")).to_be_visible()
+    device.refresh_from_db()
+    assert device.last_used_at is not None
+    assert credential["signCount"] >= 0
