@@ -100,6 +100,8 @@ def limits_passed(*, signed_in: float, seen: float, now: float) -> bool:
 
 @receiver(user_logged_in, dispatch_uid="accounts_session_started")
 def started(sender, request, user, **kwargs):
+    if request is None or not hasattr(request, "session"):  # a login outside a request
+        return
     now = time.time()
     request.session[SIGNED_IN_KEY] = now
     request.session[SEEN_KEY] = now
