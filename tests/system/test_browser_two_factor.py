@@ -16,13 +16,15 @@ import re
 import pyotp
 import pytest
 from django.core import mail
+from django_otp.plugins.otp_totp.models import TOTPDevice
 from playwright.sync_api import expect
 from two_factor.plugins.webauthn.models import WebauthnDevice
 
 from audit.models import Entry
 
 from ..factories import make_user
-from .test_browser_journey import browser, label, new_page  # noqa: F401
+from .test_accessibility import audit, axe_script, describe  # noqa: F401
+from .test_browser_journey import TIMEOUT_MS, browser, label, new_page  # noqa: F401
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -166,3 +168,61 @@ def test_staff_enrol_a_passkey_and_sign_in_with_it(
     device.refresh_from_db()
     assert device.last_used_at is not None
     assert credential["signCount"] >= 0
+
+
+def test_the_sign_in_enrolment_and_session_pages_have_no_serious_accessibility_violations(
+    live_server,
+    browser,  # noqa: F811
+    axe_script,  # noqa: F811
+    settings,
+):
+    """axe-core (as tests/system/test_accessibility.py runs it) on each page of the flow."""
+    settings.STAFF_2FA_REQUIRED = True
+    newcomer = make_user(username="baru", email=EMAIL, password=PASSWORD, is_staff=True)
+    enrolled = make_user(username=USERNAME, password=PASSWORD, is_staff=True)
+    TOTPDevice.objects.create(user=enrolled, name="default", confirmed=True)
+    base = live_server.url
+    context = browser.new_context(bypass_csp=True)  # axe goes in as an inline script
+    context.set_default_timeout(TIMEOUT_MS)
+    failures = []
+
+    def check(page, where):
+        failing, _others = audit(page, axe_script)
+        if failing:
+            failures.append(f"{where} {page.url}:\n{describe(failing)}")
+
+    try:
+        page = context.new_page()
+        sign_in_with_password(page, base)
+        expect(page.get_by_label(label("Kode dari aplikasi autentikator"))).to_be_visible()
+        check(page, "code step")
+
+        context.clear_cookies()
+        other = context.new_page()
+        sign_in_with_password(other, base, username=newcomer.username)
+        expect(other.get_by_role("button", name="Kirimi saya kode lewat email")).to_be_visible()
+        check(other, "mailed code")
+        other.get_by_role("button", name="Kirimi saya kode lewat email").click()
+        mailed = re.search(r"^(\d{8})$", mail.outbox[-1].body, re.M).group(1)
+        other.get_by_label(label("Kode dari email")).fill(mailed)
+        check(other, "mailed code, sent")
+        other.get_by_role("button", name="Konfirmasi", exact=True).click()
+        expect(other.get_by_role("button", name="Berikutnya")).to_be_visible()
+        check(other, "welcome")
+        other.get_by_role("button", name="Berikutnya").click()
+        check(other, "method")
+        other.get_by_label("Aplikasi autentikator di ponsel Anda (kode enam angka)").check()
+        other.get_by_role("button", name="Berikutnya").click()
+        expect(other.locator("#secret-key")).to_be_visible()
+        check(other, "QR code")
+        secret = other.locator("#secret-key").inner_text()
+        other.get_by_label(label("Kode yang ditampilkan aplikasi")).fill(pyotp.TOTP(secret).now())
+        other.get_by_role("button", name="Aktifkan").click()
+        expect(other.get_by_role("heading", name="Verifikasi dua langkah aktif")).to_be_visible()
+        check(other, "recovery codes")
+        for path in ("/akun/profil/", "/akun/dua-langkah/", "/akun/dua-langkah/kode-cadangan/"):
+            other.goto(base + path)
+            check(other, path)
+    finally:
+        context.close()
+    assert not failures, "\n".join(failures)
