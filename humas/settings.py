@@ -79,6 +79,8 @@ INSTALLED_APPS = [
     "pages",
     "videos",
     "menus",
+    # Public information service (UU KIP): register, requests, objections, reports.
+    "ppid",
     "wordpress",
     # The integrity watch (docs/integrity.md): on top, it reads every other app.
     "integrity",
