@@ -32,6 +32,7 @@ urlpatterns = [
     path("akun/", include("accounts.urls")),
     path("dokumen/", include("documents.urls")),
     path("video/", include("videos.urls")),
+    path("ppid/", include("ppid.urls")),
     path("", include("articles.urls")),
 ]
 
