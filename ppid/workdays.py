@@ -64,12 +64,14 @@ def add_working_days(start: date, count: int) -> date:
     return day
 
 
-def working_days_between(start: date, end: date) -> int:
+def working_days_between(start: date, end: date, off: set[date] | None = None) -> int:
     """Working days after `start` up to and including `end` (0 when end <= start):
-    how many days of the clock have run."""
+    how many days of the clock have run. `off`, when given, must cover start..end (a
+    list of many requests loads it once: days_off, one query)."""
     if end <= start:
         return 0
-    off = days_off(start, end)
+    if off is None:
+        off = days_off(start, end)
     return sum(
         1
         for offset in range(1, (end - start).days + 1)
