@@ -11,6 +11,7 @@ deadline, answered by the superior official within 30 (art. 35-36).
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
@@ -168,6 +169,23 @@ class RequestCounter(models.Model):
         return f"{self.key}: {self.last}"
 
 
+class InformationRequestQuerySet(models.QuerySet):
+    def open(self):
+        """Not yet answered: the clock runs."""
+        return self.filter(status__in=("received", "in_progress", "extended"))
+
+    def with_current_due(self):
+        """`current_due`: the due date after an extension, else the first one."""
+        return self.annotate(current_due=Coalesce("extended_due_date", "due_date"))
+
+    def overdue(self, today):
+        return self.open().with_current_due().filter(current_due__lt=today)
+
+    def due_between(self, today, last_day):
+        """Open, due today or later but no later than `last_day` (due soon)."""
+        return self.open().with_current_due().filter(current_due__range=(today, last_day))
+
+
 class InformationRequest(models.Model):
     """A request for information (permohonan informasi publik)."""
 
@@ -261,6 +279,8 @@ class InformationRequest(models.Model):
     answered_at = models.DateTimeField(_("answered"), null=True, blank=True)
     closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
 
+    objects = InformationRequestQuerySet.as_manager()
+
     class Meta:
         ordering = ("-registered_at", "-pk")
         verbose_name = _("information request")
@@ -331,6 +351,18 @@ class RequestStep(models.Model):
         return f"{self.request} {self.status}"
 
 
+class ObjectionQuerySet(models.QuerySet):
+    def open(self):
+        """Not yet responded to: the clock runs."""
+        return self.filter(status__in=("received", "in_progress"))
+
+    def overdue(self, today):
+        return self.open().filter(due_date__lt=today)
+
+    def due_between(self, today, last_day):
+        return self.open().filter(due_date__range=(today, last_day))
+
+
 class Objection(models.Model):
     """An objection (keberatan) against the handling of a request, on one of the
     grounds of UU KIP article 35(1)."""
@@ -371,6 +403,8 @@ class Objection(models.Model):
     response = models.TextField(_("response"), blank=True)
     responded_at = models.DateTimeField(_("responded"), null=True, blank=True)
     closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
+
+    objects = ObjectionQuerySet.as_manager()
 
     class Meta:
         ordering = ("-registered_at", "-pk")
