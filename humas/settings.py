@@ -468,6 +468,38 @@ COMMENT_MAX_LINKS = env.int("COMMENT_MAX_LINKS", default=2)
 COMMENT_MAX_PER_ADDRESS = env.int("COMMENT_MAX_PER_ADDRESS", default=20)
 COMMENT_ADDRESS_WINDOW_MINUTES = env.int("COMMENT_ADDRESS_WINDOW_MINUTES", default=10)
 
+# PPID, the public-information service (ppid/; docs/ppid.md). The identity card scan on
+# the request form: "off" (no field), "optional" or "required"; scans are private files
+# (PRIVATE_MEDIA_ROOT), deleted by `manage.py ppid_delete_id_scans` this many days after
+# the request was closed (or answered, when nobody closed it).
+PPID_ID_SCAN = env("PPID_ID_SCAN", default="optional")
+if PPID_ID_SCAN not in {"off", "optional", "required"}:
+    raise ImproperlyConfigured("PPID_ID_SCAN must be 'off', 'optional' or 'required'.")
+PPID_ID_SCAN_MAX_MB = env.int("PPID_ID_SCAN_MAX_MB", default=5)
+PPID_ID_RETENTION_DAYS = env.int("PPID_ID_RETENTION_DAYS", default=90)
+# Requests are rare (a few a day in a province): these stop a script, not a citizen, and
+# the per-email limit stops the form being used to flood someone's inbox with our mail.
+PPID_REQUESTS_PER_ADDRESS_PER_HOUR = env.int("PPID_REQUESTS_PER_ADDRESS_PER_HOUR", default=5)
+PPID_REQUESTS_PER_EMAIL_PER_DAY = env.int("PPID_REQUESTS_PER_EMAIL_PER_DAY", default=10)
+PPID_STATUS_LOOKUPS_PER_ADDRESS_PER_HOUR = env.int(
+    "PPID_STATUS_LOOKUPS_PER_ADDRESS_PER_HOUR", default=20
+)
+PPID_OBJECTIONS_PER_ADDRESS_PER_HOUR = env.int("PPID_OBJECTIONS_PER_ADDRESS_PER_HOUR", default=10)
+# The answer's mail carries the signed letter and the documents up to this many MB (the
+# files' own size; encoded, the mail is a third larger: 15 MB stays under the 25 MB most
+# mail servers accept). Published documents beyond it are linked to their public page.
+PPID_MAX_ATTACHMENT_MB = env.int("PPID_MAX_ATTACHMENT_MB", default=15)
+# The PPID's own contact on /ppid/; empty ones fall back to the site's (Site settings).
+PPID_CONTACT_EMAIL = env("PPID_CONTACT_EMAIL", default="")
+PPID_CONTACT_PHONE = env("PPID_CONTACT_PHONE", default="")
+PPID_CONTACT_ADDRESS = env("PPID_CONTACT_ADDRESS", default="")
+PPID_SERVICE_HOURS = env("PPID_SERVICE_HOURS", default="")
+# The request form takes the scan: its body may be that much larger than MAX_FORM_MB
+# (humas/middleware.py; nginx: docs/deploy.md).
+FORM_UPLOAD_PATHS = (
+    {} if PPID_ID_SCAN == "off" else {"/ppid/permohonan/": (PPID_ID_SCAN_MAX_MB + 1) * 1024**2}
+)
+
 # The site itself: name, and the "Follow Us" links used until a site admin sets them in
 # the admin (Site settings).
 SITE_NAME = env("SITE_NAME", default="Humas Provinsi Jawa Tengah")
