@@ -9,12 +9,14 @@ deadline, answered by the superior official within 30 (art. 35-36).
 """
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from documents.models import Document
 from humas.storage import PrivateFileStorage
 
 ANSWER_WORKING_DAYS = 10
@@ -67,6 +69,38 @@ class Unit(models.Model):
 class InformationItemQuerySet(models.QuerySet):
     def published(self):
         return self.filter(is_published=True)
+
+    def of_class(self, classification):
+        return self.filter(classification=classification)
+
+    def of_unit(self, unit_id):
+        return self.filter(unit_id=unit_id)
+
+    def of_year(self, year):
+        return self.filter(year=year)
+
+    def matching(self, words):
+        """Items whose title or summary contains `words`."""
+        return self.filter(Q(title__icontains=words) | Q(summary__icontains=words))
+
+    def for_register(self):
+        """What a line of the register shows, in the register's order: the unit joined,
+        the published documents in one query (`public_documents`)."""
+        return (
+            self.select_related("unit")
+            .prefetch_related(
+                models.Prefetch(
+                    "documents",
+                    queryset=Document.objects.published().only("pk", "title", "slug"),
+                    to_attr="public_documents",
+                )
+            )
+            .order_by("unit__order", "unit__name", "title", "pk")
+        )
+
+    def years(self):
+        """The years of published items, newest first (one query)."""
+        return list(self.published().order_by("-year").values_list("year", flat=True).distinct())
 
 
 class InformationItem(models.Model):
@@ -152,6 +186,23 @@ class InformationItem(models.Model):
 
     def __str__(self):
         return self.title
+
+    def clean(self):
+        """The constraint's rule, said at the fields that are missing."""
+        if self.classification != self.Classification.EXEMPT:
+            return
+        errors = {}
+        if not self.legal_basis.strip():
+            errors["legal_basis"] = _(
+                "Exempt information needs its legal basis: the clause of UU KIP article 17."
+            )
+        if not self.consequence_test.strip():
+            errors["consequence_test"] = _(
+                "Exempt information needs the consequence test: the harm that opening it "
+                "would cause."
+            )
+        if errors:
+            raise ValidationError(errors, code="exempt_without_basis")
 
 
 class RequestCounter(models.Model):
