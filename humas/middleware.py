@@ -57,9 +57,11 @@ class RequestSizeLimitMiddleware:
     /tmp, or take a 20 MB "comment" in full before the form refuses it. The large limit,
     MAX_REQUEST_BYTES (MAX_REQUEST_MB), is for staff on the admin's upload pages
     (upload_prefixes()); every other request, every public form among them, has
-    MAX_FORM_BYTES (MAX_FORM_MB). The decision uses Content-Length and the session
-    alone. nginx's client_max_body_size does the same in front, per location
-    (docs/deploy.md); this is the same rule for a site served without it.
+    MAX_FORM_BYTES (MAX_FORM_MB), but the public forms that take a file, which have their
+    own limits in FORM_UPLOAD_PATHS (the PPID request form). The decision uses
+    Content-Length and the session alone. nginx's client_max_body_size does the same in
+    front, per location (docs/deploy.md); this is the same rule for a site served without
+    it.
     """
 
     def __init__(self, get_response):
@@ -80,7 +82,8 @@ class RequestSizeLimitMiddleware:
     def limit(request) -> int:
         if request.path.startswith(upload_prefixes()) and request.user.is_staff:
             return settings.MAX_REQUEST_BYTES
-        return settings.MAX_FORM_BYTES
+        # A public form that takes a file (the PPID request's identity scan) has its own.
+        return max(settings.MAX_FORM_BYTES, settings.FORM_UPLOAD_PATHS.get(request.path, 0))
 
     @staticmethod
     def refuse(request, limit):
