@@ -175,27 +175,25 @@ def register_export(request, fmt):
     name = "daftar-informasi-publik" + (f"-{filters.year}" if filters.year else "")
     # The assessment reads the register in Indonesian, whatever the reader's language.
     with translation.override(settings.LANGUAGE_CODE):
-        rows = [register_row(number, item, request) for number, item in enumerate(items, 1)]
+        title = _("Register of public information")
+        rows = [register_row(number, item) for number, item in enumerate(items, 1)]
         if fmt == "pdf":
             return exports.pdf_response(
                 f"{name}.pdf",
                 heading=pdf_heading(filters, units),
-                table=exports.Table(_("Register"), COLUMNS, rows, PDF_WIDTHS),
+                table=exports.Table(title, COLUMNS, rows, PDF_WIDTHS),
                 footer=_("Page"),
             )
-        rows = [
-            [*row, "\n".join(links)]
-            for row, links in zip(rows, (_document_links(i, request) for i in items), strict=True)
-        ]
-        table = exports.Table(
-            _("Register"), (*COLUMNS, DOCUMENTS_COLUMN), rows, XLSX_WIDTHS
-        )  # fmt: skip
+        # The files for spreadsheets also carry the documents' addresses.
+        for row, item in zip(rows, items, strict=True):
+            row.append("\n".join(document_links(item, request)))
+        table = exports.Table(title, (*COLUMNS, DOCUMENTS_COLUMN), rows, XLSX_WIDTHS)
         if fmt == "csv":
             return exports.csv_response(f"{name}.csv", [table])
         return exports.xlsx_response(f"{name}.xlsx", [table])
 
 
-def register_row(number: int, item: InformationItem, request) -> list:
+def register_row(number: int, item: InformationItem) -> list:
     """One line of the register in the form's columns."""
     is_exempt = item.classification == Classification.EXEMPT
     made = ", ".join(str(part) for part in (item.year, item.place) if part)
@@ -218,7 +216,7 @@ def register_row(number: int, item: InformationItem, request) -> list:
     ]
 
 
-def _document_links(item, request):
+def document_links(item, request):
     return [
         f"{document.title}: {request.build_absolute_uri(document.get_absolute_url())}"
         for document in item.public_documents

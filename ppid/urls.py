@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import register, views
+from . import register, reports, views
 
 app_name = "ppid"
 
@@ -9,4 +9,6 @@ urlpatterns = [
     path("", views.landing, name="landing"),
     path("daftar-informasi/", register.register, name="register"),
     path("daftar-informasi/unduh/<str:fmt>/", register.register_export, name="register-export"),
+    path("laporan/", reports.report_page, name="report"),
+    path("laporan/unduh/<str:fmt>/", reports.report_export, name="report-export"),
 ]
