@@ -7,6 +7,12 @@ app_name = "ppid"
 # P2 (objections) and P3 (register, reports) add their own lines to this list.
 urlpatterns = [
     path("", views.landing, name="landing"),
+    path("permohonan/", views.request_form, name="request"),
+    path("permohonan/terkirim/", views.request_done, name="request-done"),
+    path("status/", views.status, name="status"),
+    path("status/surat-jawaban/", views.answer_letter, name="answer-letter"),
+    # Staff only (ppid.view_identity_scan): the admin links here.
+    path("identitas/<int:pk>/", views.identity_scan, name="identity-scan"),
     path("daftar-informasi/", register.register, name="register"),
     path("daftar-informasi/unduh/<str:fmt>/", register.register_export, name="register-export"),
     path("laporan/", reports.report_page, name="report"),
