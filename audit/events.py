@@ -42,7 +42,8 @@ def record(
         if isinstance(target.pk, int):
             entry.object_id = target.pk
         entry.object_repr = str(target)[:1000]
-    if request is not None and entry.remote_addr is None:
+    if request is not None and entry.remote_addr is None and client_ip(request):
+        # Not an address (REMOTE_ADDR of some servers); kept as text.
         data.setdefault("address", client_ip(request)[:100])
     entry.additional_data = data or None
     entry.save()

@@ -123,14 +123,21 @@ def test_the_address_is_the_one_our_proxy_saw_not_what_the_client_wrote(client, 
     assert only(event="auth.login").remote_addr == "198.51.100.20"
 
 
-def test_an_address_that_is_not_one_is_kept_as_text(rf, settings):
+def test_a_forwarded_value_that_is_not_an_address_is_recorded_as_the_proxys(rf, settings):
     """A misconfigured proxy could pass anything on; the address column takes only
-    addresses (PostgreSQL's inet refuses the rest), so the text goes into the details."""
+    addresses (PostgreSQL's inet refuses the rest): client_ip falls back to the proxy's."""
     settings.BEHIND_PROXY = True
-    request = rf.get("/", HTTP_X_FORWARDED_FOR="<script>")
+    request = rf.get("/", REMOTE_ADDR="10.0.0.2", HTTP_X_FORWARDED_FOR="<script>")
     record("export.csv", request=request)
     entry = only(event="export.csv")
-    assert entry.remote_addr is None and entry.additional_data == {"address": "<script>"}
+    assert entry.remote_addr == "10.0.0.2" and entry.additional_data is None
+
+
+def test_a_request_without_an_address_is_recorded_without_one(rf):
+    """A server on a Unix socket may give no REMOTE_ADDR at all."""
+    record("export.csv", request=rf.get("/", REMOTE_ADDR=""))
+    entry = only(event="export.csv")
+    assert entry.remote_addr is None and entry.additional_data is None
 
 
 def test_a_failed_sign_in_records_the_name_typed_never_the_password(client):

@@ -156,7 +156,8 @@ def test_site_admins_set_the_follow_us_links_and_contact(admin_client, client):
         "/admin/articles/sitesettings/1/change/",
         {"instagram": "https://www.instagram.com/humas.baru", "facebook": "", "x": "",
          "youtube": "", "tiktok": "https://www.tiktok.com/@humas.baru",
-         "address": "Jl. Baru 1, Semarang", "phone": "024-1", "email": "humas@jatengprov.go.id"},
+         "address": "Jl. Baru 1, Semarang", "phone": "024-1", "email": "humas@jatengprov.go.id",
+         "security_languages": "id, en", "security_expires_days": "180"},
     )  # fmt: skip
     assert response.status_code == 302
     html = client.get("/akun/masuk/").content.decode()
