@@ -262,16 +262,17 @@ def refusal_clauses(bases) -> list[tuple[str, int]]:
 def chart(report: Report, *, width=640, label_width=250, bar_height=22, gap=8):
     """The bars of the inline SVG chart, measured here so the template only draws."""
     labels = {name: label for name, _column, label in FIGURES}
-    values = [(labels[name], getattr(report, name)) for name in CHART_FIGURES]
+    values = [(name, getattr(report, name)) for name in CHART_FIGURES]
     longest = max((value for _, value in values), default=0) or 1
     room = width - label_width - 60
     bars = []
-    for index, (label, value) in enumerate(values):
+    for index, (name, value) in enumerate(values):
         y = gap + index * (bar_height + gap)
         bar = round(room * value / longest) if value else 0
         bars.append(
             {
-                "label": label,
+                "name": name,
+                "label": labels[name],
                 "value": value,
                 "y": y,
                 "text_y": y + bar_height * 0.7,
