@@ -30,6 +30,7 @@ from .test_documents_upload import pdf_bytes
 
 pytestmark = pytest.mark.django_db
 
+DEPLOY = Path(__file__).resolve().parent.parent / "docs" / "deploy.md"
 WIB = timezone.get_fixed_timezone(7 * 60)
 FORM = "/ppid/permohonan/"
 STATUS = "/ppid/status/"
@@ -781,6 +782,21 @@ def test_the_landing_page_links_to_the_services_and_gives_the_contact(client, se
     response = client.get("/ppid/")
     assert response.status_code == 200
     html = response.content.decode()
-    for path in ("/ppid/permohonan/", "/ppid/status/", "/ppid/daftar-informasi/"):
+    for path in (
+        "/ppid/permohonan/",
+        "/ppid/status/",
+        "/ppid/daftar-informasi/",
+        "/ppid/laporan/",
+    ):
         assert f'href="{path}"' in html
     assert "ppid@jatengprov.go.id" in html
+
+
+def test_nginx_in_docs_takes_the_request_forms_scan_and_nothing_larger(settings):
+    """docs/deploy.md's exact location for the form allows what Django allows there."""
+    site = re.findall(r"```nginx\n(.*?)```", DEPLOY.read_text(), re.S)[0]
+    location = re.search(r"^    location = /ppid/permohonan/ \{.*?^    \}", site, re.S | re.M)
+    assert location is not None
+    (size,) = re.findall(r"client_max_body_size (\d+)m;", location.group(0))
+    assert int(size) * 1024 * 1024 == settings.FORM_UPLOAD_PATHS[FORM]
+    assert "proxy_pass http://humas_app;" in location.group(0)
