@@ -41,6 +41,11 @@ class Clock:
         return self.running and self.remaining < 0
 
     @property
+    def overdue_by(self):
+        """Working days past the due date (0 when not overdue)."""
+        return -self.remaining if self.overdue else 0
+
+    @property
     def due_soon(self):
         return self.running and 0 <= self.remaining <= DUE_SOON_WORKING_DAYS
 

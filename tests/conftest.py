@@ -75,3 +75,17 @@ def roles():
         migration = import_module(f"{ROLE_MIGRATION[0]}.migrations.{ROLE_MIGRATION[1]}")
         migration.create_roles(state.apps, None)
     return {name: Group.objects.get(name=name) for name in names}
+
+
+PPID_GROUP_MIGRATION = ("ppid", "0002_ppid_group")
+
+
+@pytest.fixture
+def ppid_group(roles):
+    """The "PPID" group (and the Admin role's view rights), as ppid's data migration
+    makes them; put back like `roles` when a transactional test emptied the tables."""
+    if not Group.objects.filter(name="PPID").exists():
+        state = MigrationLoader(connection).project_state(PPID_GROUP_MIGRATION)
+        migration = import_module(f"{PPID_GROUP_MIGRATION[0]}.migrations.{PPID_GROUP_MIGRATION[1]}")
+        migration.grant(state.apps, None)
+    return Group.objects.get(name="PPID")
