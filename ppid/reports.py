@@ -308,6 +308,8 @@ def report_page(request):
         context.update(error=str(error), period=Period.current(today))
         return render(request, "ppid/report.html", context, status=400)
     report = service_report(period)
+    if period.year not in context["years"]:  # a year before the first request
+        context["years"] = sorted({*context["years"], period.year}, reverse=True)
     context.update(
         period=period,
         report=report,

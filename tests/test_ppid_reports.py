@@ -218,6 +218,7 @@ def test_an_empty_period_has_no_average_and_no_refusals(client):
 
     report = figures(response)
     assert report["received"] == "0"
+    assert '<option value="2020" selected>' in response.content.decode()
     assert report["average_days"] == "\u2013"
     assert 'id="report-refusals"' in response.content.decode()
 
