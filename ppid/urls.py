@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import register, reports, views
+from . import objections, register, reports, views
 
 app_name = "ppid"
 
@@ -15,6 +15,8 @@ urlpatterns = [
     path("identitas/<int:pk>/", views.identity_scan, name="identity-scan"),
     path("daftar-informasi/", register.register, name="register"),
     path("daftar-informasi/unduh/<str:fmt>/", register.register_export, name="register-export"),
+    path("keberatan/", objections.objection_form, name="objection"),
+    path("keberatan/terkirim/", objections.objection_done, name="objection-done"),
     path("laporan/", reports.report_page, name="report"),
     path("laporan/unduh/<str:fmt>/", reports.report_export, name="report-export"),
 ]

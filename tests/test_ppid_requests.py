@@ -747,15 +747,16 @@ def test_the_lookup_expires_from_the_session(client, monkeypatch):
 
 
 def test_the_status_page_reads_a_bounded_number_of_queries(client, django_assert_max_num_queries):
-    """One request, its public steps and its documents: no query per step or document
-    (of the 10, five are the site's frame: page version, site settings, menu)."""
+    """One request, its public steps, its documents and its objections: no query per
+    step or document (of the 11, five are the site's frame: page version, site settings,
+    menu)."""
     info = make_request(status="answered", decision="granted", answered_at=timezone.now())
     for n in range(8):
         RequestStep.objects.create(request=info, status="in_progress", note=f"Langkah {n}")
     RequestStep.objects.create(request=info, status="in_progress", note="Intern", is_public=False)
     info.documents.add(*(make_document(title=f"Dokumen {n}") for n in range(5)))
     look_up(client, info.number, VALID["email"])
-    with django_assert_max_num_queries(10):
+    with django_assert_max_num_queries(11):
         page = client.get(STATUS)
     assert "Intern" not in page.content.decode()
     assert len(page.context["steps"]) == 9
