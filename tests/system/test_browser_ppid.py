@@ -13,6 +13,7 @@ from playwright.sync_api import expect
 from ppid.models import InformationRequest
 
 from ..factories import jpeg_bytes
+from .test_accessibility import PASSES, audit, axe_script, describe, new_context  # noqa: F401
 from .test_browser_journey import TIMEOUT_MS, browser  # noqa: F401 - the shared browser
 
 EMAIL = "siti.aminah@example.com"
@@ -110,3 +111,42 @@ def test_a_citizen_files_a_request_gets_the_number_by_email_and_checks_its_statu
             other.close()
     finally:
         context.close()
+
+
+def test_the_citizens_pages_have_no_serious_accessibility_violations(
+    live_server,
+    browser,  # noqa: F811 - the imported fixture
+    axe_script,  # noqa: F811 - the imported fixture
+    subtests,
+):
+    """axe-core on the landing page, the form (empty and sent with errors), the
+    thank-you page and the status page with a request, as test_accessibility.py runs it:
+    a phone and a desktop in Indonesian, a phone in English."""
+    for pass_name, viewport, language in PASSES:
+        context = new_context(browser, live_server.url, viewport, language)
+        try:
+            page = context.new_page()
+
+            def check(name, page=page, pass_name=pass_name):
+                with subtests.test(msg=f"{name} ({pass_name})"):
+                    failing, _others = audit(page, axe_script)
+                    assert not failing, f"{name} ({pass_name}):\n{describe(failing)}"
+
+            page.goto(f"{live_server.url}/ppid/")
+            check("landing")
+            page.goto(f"{live_server.url}/ppid/permohonan/")
+            check("request form")
+            page.locator('#ppid-request-form button[type="submit"]').click()
+            expect(page.locator(".form-errors, .errors").first).to_be_visible()
+            check("request form with errors")
+            email = f"{pass_name.split()[0]}-{language or 'id'}@example.com"
+            number = file_request(page, live_server.url, email=email)
+            check("thank-you page")
+            page.goto(f"{live_server.url}/ppid/status/?nomor={number}")
+            check("status form")
+            page.locator('#ppid-status-form [name="email"]').fill(email)
+            page.locator('#ppid-status-form button[type="submit"]').click()
+            expect(page.locator("#request-status")).to_be_visible()
+            check("status page")
+        finally:
+            context.close()
