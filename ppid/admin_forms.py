@@ -1,4 +1,4 @@
-"""The staff's forms for the workflow's steps (admin.py shows them, workflow.py acts)."""
+"""The staff's forms for the workflow's steps (ppid/admin/ shows them, workflow.py acts)."""
 
 from django import forms
 from django.conf import settings

@@ -5,7 +5,7 @@ reason, before the first due date passes: UU KIP art. 22(8)) -> answered (with a
 decision; a refusal cites article 17 and the consequence test) -> closed. An objection:
 received -> in progress -> answered (the superior official's response) -> closed.
 
-Each step is one function here, called by the admin (admin.py): it refuses a step the
+Each step is one function here, called by the admin (ppid/admin/): it refuses a step the
 request is not ready for with a ValidationError whose message the staff read, records a
 RequestStep (what the applicant sees on the status page, for requests) and an audit
 event "ppid.<step>". The steps that tell the applicant something (extension, answer,

@@ -1,5 +1,5 @@
 """The "PPID" group: the information service's staff, who handle requests and objections
-(ppid/admin.py and ppid/workflow.py enforce who may do what with these permissions).
+(ppid/admin/ and ppid/workflow.py enforce who may do what with these permissions).
 Requests hold personal data: no other role gets them, except the "Admin" role (articles'
 migration 0006), which may look (view only; identity scans stay the PPID's).
 Re-running the forward step updates the groups.
