@@ -787,6 +787,7 @@ def test_the_landing_page_links_to_the_services_and_gives_the_contact(client, se
         "/ppid/permohonan/",
         "/ppid/status/",
         "/ppid/daftar-informasi/",
+        "/ppid/keberatan/",
         "/ppid/laporan/",
     ):
         assert f'href="{path}"' in html
