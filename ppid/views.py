@@ -41,7 +41,7 @@ def landing(request):
 
 @never_cache
 def request_form(request):
-    form = RequestForm(request.POST or None, request.FILES or None)
+    form = RequestForm(request.POST, request.FILES) if request.method == "POST" else RequestForm()
     status = 200
     if request.method == "POST":
         if form.is_valid():
@@ -89,7 +89,10 @@ def status(request):
     """Number and email in; the request's progress out. Both must match, and a miss
     says the same whichever was wrong, so the page tells nobody which numbers exist.
     Each lookup counts against the address's limit, found or not."""
-    form = StatusForm(request.POST or None, initial={"number": request.GET.get("nomor", "")[:40]})
+    if request.method == "POST":
+        form = StatusForm(request.POST)
+    else:
+        form = StatusForm(initial={"number": request.GET.get("nomor", "")[:40]})
     code = 200
     if request.method == "POST":
         if not throttle.hit(

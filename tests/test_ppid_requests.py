@@ -802,3 +802,13 @@ def test_nginx_in_docs_takes_the_request_forms_scan_and_nothing_larger(settings)
     (size,) = re.findall(r"client_max_body_size (\d+)m;", location.group(0))
     assert int(size) * 1024 * 1024 == settings.FORM_UPLOAD_PATHS[FORM]
     assert "proxy_pass http://humas_app;" in location.group(0)
+
+
+def test_an_empty_post_is_the_form_again_with_its_errors(client, settings):
+    response = client.post(FORM, {}, REMOTE_ADDR="203.0.113.5")
+    assert response.status_code == 400
+    assert "nik" in response.context["form"].errors
+    assert nothing_saved(settings)
+    response = client.post(STATUS, {}, REMOTE_ADDR="203.0.113.5")
+    assert response.status_code == 400
+    assert "number" in response.context["form"].errors
