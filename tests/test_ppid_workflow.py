@@ -510,3 +510,11 @@ def test_staff_take_respond_to_and_close_an_objection(staff_client, staff, today
         "ppid.objection_close", "ppid.objection_respond", "ppid.objection_take",
     ]  # fmt: skip
     assert RequestStep.objects.filter(request=info).count() == 0
+
+
+def test_the_reminder_waits_for_a_working_morning(ppid_group, staff, clocks, monkeypatch):
+    freeze(monkeypatch, date(2026, 12, 25))  # Christmas, a Friday
+    call_command("ppid_reminders", verbosity=0)
+    assert mail.outbox == []
+    call_command("ppid_reminders", "--any-day", verbosity=0)
+    assert [m.to for m in mail.outbox] == [["petugas@jatengprov.go.id"]]
