@@ -12,12 +12,13 @@ from django.core import mail
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from ppid.models import InformationRequest
+from ppid.models import InformationRequest, Objection
 from ppid.workdays import add_working_days
 
 from ..factories import make_user
 from ..test_documents import make_document
 from ..test_documents_upload import pdf_bytes
+from .test_accessibility import PASSES, audit, axe_script, describe, new_context  # noqa: F401
 from .test_browser_journey import TIMEOUT_MS, browser  # noqa: F401 - the shared browser
 from .test_browser_ppid import EMAIL, PHONE, file_request
 
@@ -118,3 +119,49 @@ def test_ppid_staff_answer_with_a_document_and_the_citizen_receives_it(
     finally:
         citizens.close()
         desk.close()
+
+
+def test_a_citizen_files_an_objection_and_its_pages_pass_axe(
+    live_server,
+    browser,  # noqa: F811
+    axe_script,  # noqa: F811 - the imported fixture
+    subtests,
+):
+    """The objection form (empty, sent with errors) and its thank-you page, as
+    test_accessibility.py runs axe-core: a phone and a desktop in Indonesian, a phone in
+    English; each pass files its own objection against its own answered request."""
+    for n, (pass_name, viewport, language) in enumerate(PASSES):
+        info = InformationRequest.objects.create(
+            number=f"PPID-2026-{90 + n:05d}", registered_at=timezone.now(),
+            due_date=timezone.localdate(), status="answered", decision="refused",
+            refusal_basis="Pasal 17 huruf h.", answer="Ditolak.", answered_at=timezone.now(),
+            name="Siti Aminah", nik="3374014507900002", address="Semarang",
+            phone="081234567890", email=EMAIL, information="Data.", purpose="Riset.",
+            receive_method="salinan-elektronik", copy_method="email",
+        )  # fmt: skip
+        context = new_context(browser, live_server.url, viewport, language)
+        try:
+            page = context.new_page()
+
+            def check(name, page=page, pass_name=pass_name):
+                with subtests.test(msg=f"{name} ({pass_name})"):
+                    failing, _others = audit(page, axe_script)
+                    assert not failing, f"{name} ({pass_name}):\n{describe(failing)}"
+
+            page.goto(f"{live_server.url}/ppid/keberatan/?nomor={info.number}")
+            form = page.locator("#ppid-objection-form")
+            expect(form.locator('[name="number"]')).to_have_value(info.number)
+            check("objection form")
+            form.locator('button[type="submit"]').click()
+            expect(page.locator(".errors").first).to_be_visible()
+            check("objection form with errors")
+            form = page.locator("#ppid-objection-form")
+            form.locator('[name="email"]').fill(EMAIL)
+            form.locator('input[name="grounds"][value="a"]').check()
+            form.locator('[name="case"]').fill("Informasi ini bukan yang dikecualikan.")
+            form.locator('button[type="submit"]').click()
+            expect(page.locator("#objection-number")).to_have_text(re.compile(r"KEB-\d{4}-\d{5}"))
+            check("objection registered")
+        finally:
+            context.close()
+    assert Objection.objects.count() == len(PASSES)
