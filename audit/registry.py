@@ -29,7 +29,7 @@ def register_models() -> None:
         auditlog.register(
             model,
             exclude_fields=sorted((fields & EXCLUDED_FIELDS) | reverse),
-            mask_fields=sorted(fields & MASKED_FIELDS),
+            mask_fields=sorted(fields & (MASKED_FIELDS | PERSONAL_FIELDS.get(opts.label, set()))),
             mask_callable="audit.registry.mask",
             m2m_fields={f.name for f in opts.get_fields() if isinstance(f, ManyToManyField)},
         )
@@ -62,7 +62,20 @@ EXCLUDED_MODELS = {
     "pages.PageRevision",
     # Recovery codes: made ten at a time with the device (otp.enrol), used up one by one.
     "otp_static.StaticToken",
+    # The PPID's registration numbers (bookkeeping) and a request's steps, which its
+    # workflow writes alongside the ppid.* event this log records.
+    "ppid.RequestCounter",
+    "ppid.RequestStep",
 }
+
+# A citizen's identity in a PPID request: kept by the PPID for as long as the request
+# needs it (the scan is deleted after PPID_ID_RETENTION_DAYS), so the audit trail, kept
+# for AUDIT_RETENTION_DAYS, records only that these changed, never what they hold.
+PERSONAL_FIELDS = {
+    "ppid.InformationRequest": {
+        "name", "nik", "organisation", "address", "phone", "email", "id_scan",
+    },
+}  # fmt: skip
 
 # Fields that change without anyone deciding to change them.
 EXCLUDED_FIELDS = {

@@ -151,6 +151,22 @@ def test_a_citizen_files_a_request_and_gets_a_number_a_step_and_a_mail(
     assert Entry.objects.filter(event="ppid.request_registered").count() == 1
 
 
+def test_the_audit_trail_keeps_no_applicants_identity(client):
+    """Audit entries are kept for years; a citizen's NIK, contact and scan are not in them,
+    whether the request is filed or its contact details corrected later."""
+    submit(client, id_scan=scan_jpeg())
+    info = InformationRequest.objects.get()
+    info.phone, info.email = "081299998888", "siti.baru@example.com"
+    info.save()
+    recorded = " ".join(
+        f"{entry.changes} {entry.additional_data} {entry.object_repr}"
+        for entry in Entry.objects.all()
+    )
+    assert Entry.objects.filter(object_pk=str(info.pk)).exists()
+    for personal in (NIK, "Siti Aminah", "siti.aminah", "siti.baru", "Pemuda", "3456", "9999"):
+        assert personal not in recorded
+
+
 def test_numbers_follow_each_other_and_start_again_each_year(monkeypatch):
     assert [services.request_number(2026) for _ in range(3)] == [
         "PPID-2026-00001",
