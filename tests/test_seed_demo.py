@@ -9,6 +9,7 @@ from taggit.models import TaggedItem
 from accounts.models import User
 from articles.models import Article, ArticleDailyViews, Category, Comment, Photo, Photographer
 from articles.sanitize import sanitize_html
+from ppid.models import InformationItem
 
 pytestmark = pytest.mark.django_db
 
@@ -69,6 +70,19 @@ def test_demo_site_pages_render(client):
         assert client.get(url).status_code == 200, url
     for category in Category.objects.all():
         assert client.get(category.get_absolute_url()).status_code == 200
+
+
+def test_the_demo_has_a_ppid_register_linked_from_the_footer(client):
+    call_command("seed_demo", stdout=StringIO())
+    call_command("seed_demo", stdout=StringIO())  # a second run adds nothing
+    assert InformationItem.objects.count() == 4
+    assert {item.classification for item in InformationItem.objects.all()} == set(
+        InformationItem.Classification.values
+    )
+    assert 'href="/ppid/"' in client.get("/").content.decode()
+    register = client.get("/ppid/daftar-informasi/").content.decode()
+    assert "Laporan Kinerja Instansi Pemerintah" in register
+    assert "Pasal 17 huruf c" in register
 
 
 def test_seed_demo_scale_grows_a_three_year_archive_that_renders(client):

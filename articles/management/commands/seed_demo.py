@@ -79,15 +79,16 @@ class Command(BaseCommand):
 
     def handle(self, *args, dry_run=False, scale=None, **options):
         self.seed_demo(dry_run=dry_run, **options)
-        # The fixed pages and the menus (which point to the categories above); by name,
-        # so that articles imports nothing of the apps built on it.
-        call_command(
-            "seed_demo_pages",
-            dry_run=dry_run,
-            verbosity=options["verbosity"],
-            stdout=self.stdout,
-            stderr=self.stderr,
-        )
+        # The fixed pages and the menus (which point to the categories above), and the
+        # PPID's register; by name, so that articles imports nothing of the apps built on it.
+        for command in ("seed_demo_pages", "seed_demo_ppid"):
+            call_command(
+                command,
+                dry_run=dry_run,
+                verbosity=options["verbosity"],
+                stdout=self.stdout,
+                stderr=self.stderr,
+            )
         if scale is not None:
             call_command(
                 "seed_scale",
