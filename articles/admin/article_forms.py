@@ -31,10 +31,17 @@ class ArticleAdminForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         if "tags" in self.fields:
             self.fields["tags"].help_text = _("Separate tags with commas.")
+        if "kind" in self.fields:
+            # A form posted without it (an older page still open) keeps the article's type.
+            self.fields["kind"].required = False
+
+    def clean_kind(self):
+        return self.cleaned_data.get("kind") or self.instance.kind or Article.Kind.NEWS
 
     class Meta:
         model = Article
         fields = (
+            "kind",
             "title",
             "dateline",
             "lead",

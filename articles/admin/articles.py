@@ -40,6 +40,7 @@ class ArticleAdmin(ArticleWorkflowMixin, admin.ModelAdmin):
     )
     list_filter = (
         "status",
+        "kind",
         "category",
         ("author", admin.RelatedOnlyFieldListFilter),
         "published_at",
@@ -69,6 +70,7 @@ class ArticleAdmin(ArticleWorkflowMixin, admin.ModelAdmin):
             _("Classification"),
             {
                 "fields": (
+                    "kind",
                     "category",
                     "tags",
                     "featured_photo",

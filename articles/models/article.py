@@ -107,6 +107,14 @@ class Article(models.Model):
         PUBLISHED = "published", _("Published")
         UNPUBLISHED = "unpublished", _("Unpublished")
 
+    class Kind(models.TextChoices):
+        # What the article is; other apps add what the kind needs (press: the embargo
+        # and the journalists' mail of a press release; factcheck: a clarification's claim).
+        NEWS = "berita", _("News")
+        PRESS_RELEASE = "siaran-pers", _("Press release")
+        CLARIFICATION = "klarifikasi", _("Hoax clarification")
+
+    kind = models.CharField(_("type"), max_length=20, choices=Kind.choices, default=Kind.NEWS)
     title = models.CharField(_("title"), max_length=200)
     slug = models.SlugField(
         _("slug"),
