@@ -81,6 +81,10 @@ INSTALLED_APPS = [
     "menus",
     # Public information service (UU KIP): register, requests, objections, reports.
     "ppid",
+    # Mailing lists (docs/mailing.md): double opt-in, one-click unsubscribe, batched sending.
+    "mailing",
+    # Press releases for journalists, with embargo (docs/press.md).
+    "press",
     "wordpress",
     # The integrity watch (docs/integrity.md): on top, it reads every other app.
     "integrity",
@@ -499,6 +503,22 @@ PPID_SERVICE_HOURS = env("PPID_SERVICE_HOURS", default="")
 FORM_UPLOAD_PATHS = (
     {} if PPID_ID_SCAN == "off" else {"/ppid/permohonan/": (PPID_ID_SCAN_MAX_MB + 1) * 1024**2}
 )
+
+# Mailing lists (mailing/; docs/mailing.md). Confirmation links stay valid this many days;
+# subscribing is limited per address (an IPv6 /64) per hour and per email per day (the
+# latter stops the form being used to flood someone's inbox with confirmation mails).
+MAILING_CONFIRM_DAYS = env.int("MAILING_CONFIRM_DAYS", default=3)
+MAILING_SUBSCRIBES_PER_ADDRESS_PER_HOUR = env.int(
+    "MAILING_SUBSCRIBES_PER_ADDRESS_PER_HOUR", default=10
+)
+MAILING_SUBSCRIBES_PER_EMAIL_PER_DAY = env.int("MAILING_SUBSCRIBES_PER_EMAIL_PER_DAY", default=3)
+# `send_mailings` (cron, every minute) sends up to MAILING_BATCHES_PER_RUN batches of
+# MAILING_BATCH_SIZE mails, each batch over one connection to the mail server.
+MAILING_BATCH_SIZE = env.int("MAILING_BATCH_SIZE", default=100)
+MAILING_BATCHES_PER_RUN = env.int("MAILING_BATCHES_PER_RUN", default=5)
+# An address that takes "unsubscribe" mails (List-Unsubscribe's mailto:), if someone
+# reads that mailbox; empty: only the one-click link.
+MAILING_UNSUBSCRIBE_MAILTO = env("MAILING_UNSUBSCRIBE_MAILTO", default="")
 
 # The site itself: name, and the "Follow Us" links used until a site admin sets them in
 # the admin (Site settings).

@@ -33,6 +33,7 @@ urlpatterns = [
     path("dokumen/", include("documents.urls")),
     path("video/", include("videos.urls")),
     path("ppid/", include("ppid.urls")),
+    path("surat/", include("mailing.urls")),
     path("", include("articles.urls")),
 ]
 
