@@ -85,6 +85,8 @@ INSTALLED_APPS = [
     "mailing",
     # Press releases for journalists, with embargo (docs/press.md).
     "press",
+    # WhatsApp-ready text of articles and of the day, for staff (docs/whatsapp.md).
+    "whatsapp",
     "wordpress",
     # The integrity watch (docs/integrity.md): on top, it reads every other app.
     "integrity",

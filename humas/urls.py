@@ -17,6 +17,8 @@ admin.site.site_header = "Humas CMS"
 admin.site.site_title = "Humas CMS"
 
 urlpatterns = [
+    # Staff pages of apps without models of their own, before the admin's catch-all.
+    path("admin/whatsapp/", include("whatsapp.urls")),
     path("admin/", admin.site.urls),
     path("bahasa/<str:code>/", views.switch_language, name="switch-language"),
     path("healthz", views.healthz, name="healthz"),
