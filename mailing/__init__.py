@@ -4,9 +4,11 @@ a restart. Depends on humas and accounts only; the lists' owners (press, digest)
 The API other apps use (keep it stable; docs/mailing.md tells the operators' side):
 
 Lists
-    ``mailing.registry.register_renderer(list_key, render, *, title)`` in the owner's
-    ``AppConfig.ready()``: ``title`` names the list in mails and pages (lazy translated),
-    ``render(delivery) -> EmailMessage`` makes one delivery's mail. Mailing sets the
+    ``mailing.registry.register_renderer(list_key, render, *, title, queue=None)`` in
+    the owner's ``AppConfig.ready()``: ``title`` names the list in mails and pages (lazy
+    translated), ``render(delivery) -> EmailMessage | None`` makes one delivery's mail
+    (None: nothing to send any more, the delivery is skipped); ``queue()``, optional, is
+    called at the start of every ``send_mailings`` run to enqueue what came due. Mailing sets the
     recipient, the sender when empty, and the ``List-Unsubscribe`` and
     ``List-Unsubscribe-Post`` headers itself; the renderer puts
     ``delivery.subscriber.unsubscribe_url()`` in the text. The message key tells the
@@ -30,7 +32,7 @@ Sending (``mailing.services``)
     Subscriber, of which only the list's active ones count); a (subscriber, message key)
     pair is queued at most once ever, so calling it again adds only newcomers. Returns
     how many were added.
-    ``send_pending(*, batch_size=None, render=None) -> SendReport``: sends up to
-    ``batch_size`` pending deliveries (all lists; ``render`` overrides the registry, for
-    tests). ``manage.py send_mailings`` runs it from cron every minute.
+    ``send_pending(*, batch_size=None, render=None, message_key=None) -> SendReport``:
+    sends up to ``batch_size`` pending deliveries (of all lists, or of one message;
+    ``render`` overrides the registry). ``manage.py send_mailings`` runs it from cron every minute.
 """

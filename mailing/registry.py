@@ -12,13 +12,23 @@ class MailingList:
     key: str
     title: str
     render: Callable[..., EmailMessage]
+    queue: Callable[[], object] | None = None
 
 
 _lists: dict[str, MailingList] = {}
 
 
-def register_renderer(list_key: str, render: Callable[..., EmailMessage], *, title) -> None:
-    _lists[list_key] = MailingList(key=list_key, title=title, render=render)
+def register_renderer(
+    list_key: str, render: Callable[..., EmailMessage], *, title, queue=None
+) -> None:
+    """`render(delivery)` makes one delivery's mail (None: nothing to send any more);
+    `queue()`, if given, is called by every `send_mailings` run before it sends, to
+    enqueue what has come due (and what a crash kept from being enqueued)."""
+    _lists[list_key] = MailingList(key=list_key, title=title, render=render, queue=queue)
+
+
+def all_lists() -> list[MailingList]:
+    return list(_lists.values())
 
 
 def get(list_key: str) -> MailingList | None:

@@ -229,12 +229,14 @@ class SendReport:
         return self.sent + self.failed + self.skipped + self.returned + self.uncertain
 
 
-def claim(batch_size: int) -> list[Delivery]:
+def claim(batch_size: int, message_key: str | None = None) -> list[Delivery]:
     """Take up to `batch_size` pending deliveries and commit them as "sending" before
     any mail goes out. On PostgreSQL, two senders skip each other's locked rows; SQLite
     takes its write lock at BEGIN (settings.py), so there they take turns."""
     with transaction.atomic():
         pending = Delivery.objects.filter(status=Delivery.Status.PENDING).order_by("pk")
+        if message_key is not None:
+            pending = pending.filter(message_key=message_key)
         if connection.features.has_select_for_update_skip_locked:
             pending = pending.select_for_update(skip_locked=True)
         ids = list(pending.values_list("pk", flat=True)[:batch_size])
@@ -263,7 +265,10 @@ def release(report, deliveries, error) -> None:
 
 
 def send_pending(
-    *, batch_size: int | None = None, render: Callable[[Delivery], EmailMessage] | None = None
+    *,
+    batch_size: int | None = None,
+    render: Callable[[Delivery], EmailMessage] | None = None,
+    message_key: str | None = None,
 ) -> SendReport:
     """Send one batch of pending deliveries over one connection to the mail server.
 
@@ -275,7 +280,7 @@ def send_pending(
     mail being sent stays "sending" (it may have arrived) and the rest go back.
     """
     report = SendReport()
-    claimed = claim(batch_size or settings.MAILING_BATCH_SIZE)
+    claimed = claim(batch_size or settings.MAILING_BATCH_SIZE, message_key)
     if not claimed:
         return report
     backend = get_connection()
@@ -331,6 +336,18 @@ def send_pending(
         with contextlib.suppress(OSError):
             backend.close()
     return report
+
+
+def queue_due() -> None:
+    """Let each list enqueue what has come due (its `queue` hook); one list's failure
+    does not keep the others' mail from going out."""
+    for mailing_list in registry.all_lists():
+        if mailing_list.queue is None:
+            continue
+        try:
+            mailing_list.queue()
+        except Exception:
+            logger.exception("could not queue the due mail of list %s", mailing_list.key)
 
 
 def render_one(delivery, render=None) -> EmailMessage | None:

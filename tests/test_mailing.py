@@ -469,3 +469,30 @@ def test_two_senders_at_once_send_each_delivery_once_on_postgresql(smtp, transac
     assert not errors
     assert sorted(smtp.recipients()) == sorted(f"w{n}@example.com" for n in range(40))
     assert Delivery.objects.filter(status="sent").count() == 40
+
+
+def test_send_mailings_first_lets_each_list_queue_what_came_due(monkeypatch):
+    confirmed("warga@example.com")
+
+    def queue():
+        services.enqueue(list_key=LIST, message_key="uji:terjadwal")
+
+    monkeypatch.setitem(
+        registry._lists,
+        LIST,
+        registry.MailingList(
+            key=LIST, title="Surat Uji", render=registry.get(LIST).render, queue=queue
+        ),
+    )
+    call_command("send_mailings", verbosity=0)
+    call_command("send_mailings", verbosity=0)
+    assert [m.subject for m in mail.outbox] == ["Pesan uji:terjadwal"]
+
+
+def test_one_message_can_be_sent_on_its_own():
+    confirmed("warga@example.com")
+    services.enqueue(list_key=LIST, message_key="uji:1")
+    services.enqueue(list_key=LIST, message_key="uji:2")
+    assert services.send_pending(message_key="uji:2").sent == 1
+    assert [m.subject for m in mail.outbox] == ["Pesan uji:2"]
+    assert Delivery.objects.get(message_key="uji:1").status == "pending"

@@ -3,7 +3,7 @@ from django.core.management.base import BaseCommand
 from django.db.models import Count
 
 from mailing.models import Delivery
-from mailing.services import send_pending
+from mailing.services import queue_due, send_pending
 
 
 class Command(BaseCommand):
@@ -43,6 +43,7 @@ class Command(BaseCommand):
             if verbosity >= 1:
                 self.stdout.write("Dry run: nothing sent.")
             return
+        queue_due()
         size = batch_size or settings.MAILING_BATCH_SIZE
         total = {"sent": 0, "failed": 0, "skipped": 0, "returned": 0, "uncertain": 0}
         for _ in range(batches or settings.MAILING_BATCHES_PER_RUN):
