@@ -87,6 +87,8 @@ INSTALLED_APPS = [
     "press",
     # WhatsApp-ready text of articles and of the day, for staff (docs/whatsapp.md).
     "whatsapp",
+    # Hoax clarifications: claim, verdict, ClaimReview, /klarifikasi/ (docs/factcheck.md).
+    "factcheck",
     "wordpress",
     # The integrity watch (docs/integrity.md): on top, it reads every other app.
     "integrity",

@@ -36,6 +36,7 @@ urlpatterns = [
     path("video/", include("videos.urls")),
     path("ppid/", include("ppid.urls")),
     path("surat/", include("mailing.urls")),
+    path("klarifikasi/", include("factcheck.urls")),
     path("", include("articles.urls")),
 ]
 
