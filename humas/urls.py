@@ -35,6 +35,7 @@ urlpatterns = [
     path("dokumen/", include("documents.urls")),
     path("video/", include("videos.urls")),
     path("ppid/", include("ppid.urls")),
+    path("agenda/", include("agenda.urls")),
     path("surat/", include("mailing.urls")),
     path("klarifikasi/", include("factcheck.urls")),
     path("", include("articles.urls")),
