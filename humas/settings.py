@@ -87,6 +87,8 @@ INSTALLED_APPS = [
     "press",
     # WhatsApp-ready text of articles and of the day, for staff (docs/whatsapp.md).
     "whatsapp",
+    # The readers' email digest, on the mailing list "digest" (docs/digest.md).
+    "digest",
     # The leaders' agenda and the newsroom's coverage of it (docs/agenda.md).
     "agenda",
     # Hoax clarifications: claim, verdict, ClaimReview, /klarifikasi/ (docs/factcheck.md).

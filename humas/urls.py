@@ -38,6 +38,7 @@ urlpatterns = [
     path("agenda/", include("agenda.urls")),
     path("surat/", include("mailing.urls")),
     path("klarifikasi/", include("factcheck.urls")),
+    path("langganan/", include("digest.urls")),
     path("", include("articles.urls")),
 ]
 
