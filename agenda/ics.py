@@ -58,7 +58,7 @@ def build(request, today) -> icalendar.Calendar:
     )
     calendar.add("x-wr-timezone", settings.TIME_ZONE)
     calendar.add("refresh-interval", REFRESH, parameters={"VALUE": "DURATION"})
-    calendar.add("x-published-ttl", REFRESH)
+    calendar.add("x-published-ttl", icalendar.vDuration(REFRESH))
     start, end = window(today)
     for event in Event.objects.public().between(start, end).for_listing():
         calendar.add_component(vevent(request, event, host))

@@ -9,6 +9,7 @@ midnight WIB by themselves.
 """
 
 from datetime import timedelta
+from functools import partial
 
 from django.http import Http404
 from django.template.response import TemplateResponse
@@ -55,7 +56,8 @@ def neighbour(day, step):
 def today(request):
     """/agenda/: today's events (WIB); the date is part of the page's key."""
     day = dates.today()
-    return shared(request, lambda: day_page(request, day), path=(request.path, day.isoformat()))
+    build = partial(day_page, request, day, is_today_page=True)
+    return shared(request, build, path=(request.path, day.isoformat()))
 
 
 @require_safe
@@ -63,10 +65,10 @@ def day(request, year, month, day):
     asked = dates.parse_day(year, month, day)
     if asked is None:
         raise Http404
-    return shared(request, lambda: day_page(request, asked))
+    return shared(request, partial(day_page, request, asked))
 
 
-def day_page(request, day):
+def day_page(request, day, *, is_today_page=False):
     start, end = dates.day_bounds(day)
     events = Event.objects.public().between(start, end).for_listing()
     previous, following = neighbour(day, -1), neighbour(day, 1)
@@ -76,7 +78,7 @@ def day_page(request, day):
         "previous_url": previous and day_url(previous),
         "following_url": following and day_url(following),
         "week_url": week_url(day),
-        "is_today_page": request.path == "/agenda/",
+        "is_today_page": is_today_page,
     }
     return TemplateResponse(request, "agenda/agenda_day.html", context)
 
@@ -86,7 +88,7 @@ def week(request, year, week):
     monday = dates.parse_week(year, week)
     if monday is None:
         raise Http404
-    return shared(request, lambda: week_page(request, monday))
+    return shared(request, partial(week_page, request, monday))
 
 
 def week_page(request, monday):

@@ -3,9 +3,11 @@ the iCalendar feeds, and the newsroom's side in the admin (week calendar, covera
 "My coverage", who may change what)."""
 
 from datetime import timedelta
+from io import StringIO
 
 import icalendar
 import pytest
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.management import call_command
 from django.db import IntegrityError, transaction
@@ -313,6 +315,9 @@ def test_the_ics_feed_parses_and_holds_the_public_events_of_its_window(client, n
     make_event(title="Terlalu jauh", start=NOW + timedelta(days=182))
     make_event(title="Bulan lalu", start=NOW - timedelta(days=29))
     make_event(title="Semester depan", start=NOW + timedelta(days=179))
+    response = client.get("/agenda/agenda.ics")
+    assert b"\r\nX-PUBLISHED-TTL:PT1H\r\n" in response.content  # subscribers refresh hourly
+    assert b"\r\nREFRESH-INTERVAL;VALUE=DURATION:PT1H\r\n" in response.content
     calendar = feed(client)
     assert calendar["VERSION"] == "2.0"
     assert calendar["PRODID"].startswith("-//Humas CMS//")
@@ -647,3 +652,16 @@ def test_the_demo_agenda_is_made_once_and_shows(client, agenda_roles):
     assert today
     page = titles_on(client, "/agenda/")
     assert all(event.title in page for event in today)
+
+
+def test_the_whole_demo_has_an_agenda_linked_from_the_footer_with_the_writers_coverage(
+    client, agenda_roles
+):
+    call_command("seed_demo", stdout=StringIO())
+    assert 'href="/agenda/"' in client.get("/").content.decode()
+    writer = get_user_model().objects.get(username="penulis")
+    mine = Coverage.objects.assigned_to(writer)
+    assert mine.count() == Event.objects.count()
+    linked = mine.exclude(article=None).get()
+    page = titles_on(client, linked.event.get_absolute_url())
+    assert f'href="{linked.article.get_absolute_url()}"' in page

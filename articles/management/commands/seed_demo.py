@@ -79,9 +79,10 @@ class Command(BaseCommand):
 
     def handle(self, *args, dry_run=False, scale=None, **options):
         self.seed_demo(dry_run=dry_run, **options)
-        # The fixed pages and the menus (which point to the categories above), and the
-        # PPID's register; by name, so that articles imports nothing of the apps built on it.
-        for command in ("seed_demo_pages", "seed_demo_ppid"):
+        # The fixed pages and the menus (which point to the categories above), the
+        # PPID's register and the leaders' agenda (with coverage by the demo staff); by
+        # name, so that articles imports nothing of the apps built on it.
+        for command in ("seed_demo_pages", "seed_demo_ppid", "seed_demo_agenda"):
             call_command(
                 command,
                 dry_run=dry_run,

@@ -127,7 +127,8 @@ class Command(BaseCommand):
         self.item(links, 1, document_section="siaran-pers")
         self.item(links, 2, document_section="peraturan")
         self.item(links, 3, url="/ppid/", label="PPID")
-        self.item(links, 4, url="https://www.indonesia.go.id/", label="Portal Indonesia")
+        self.item(links, 4, url="/agenda/", label="Agenda Pimpinan")
+        self.item(links, 5, url="https://www.indonesia.go.id/", label="Portal Indonesia")
 
     def item(self, menu, order, **target):
         item = MenuItem(menu=menu, order=order, **target)
