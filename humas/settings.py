@@ -527,6 +527,12 @@ MAILING_BATCHES_PER_RUN = env.int("MAILING_BATCHES_PER_RUN", default=5)
 # An address that takes "unsubscribe" mails (List-Unsubscribe's mailto:), if someone
 # reads that mailbox; empty: only the one-click link.
 MAILING_UNSUBSCRIBE_MAILTO = env("MAILING_UNSUBSCRIBE_MAILTO", default="")
+# Press releases (press/; docs/press.md). At approval, the first PRESS_SEND_AT_APPROVAL
+# journalists get the release within the editor's request, the rest from send_mailings
+# (cron, every minute). Releases approved up to PRESS_CATCH_UP_HOURS ago are queued by
+# every run, for journalists approved since and after a crash.
+PRESS_SEND_AT_APPROVAL = env.int("PRESS_SEND_AT_APPROVAL", default=25)
+PRESS_CATCH_UP_HOURS = env.int("PRESS_CATCH_UP_HOURS", default=24)
 
 # The site itself: name, and the "Follow Us" links used until a site admin sets them in
 # the admin (Site settings).

@@ -37,6 +37,7 @@ urlpatterns = [
     path("ppid/", include("ppid.urls")),
     path("agenda/", include("agenda.urls")),
     path("surat/", include("mailing.urls")),
+    path("pers/", include("press.urls")),
     path("klarifikasi/", include("factcheck.urls")),
     path("langganan/", include("digest.urls")),
     path("", include("articles.urls")),
