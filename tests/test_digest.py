@@ -430,3 +430,9 @@ def test_a_junk_options_record_counts_as_no_category(monkeypatch):
     send("daily")
 
     assert digests() == []
+
+
+def test_the_demo_footer_links_to_the_subscription_page(client):
+    call_command("seed_demo_pages", stdout=StringIO())
+
+    assert 'href="/langganan/"' in client.get("/").content.decode()

@@ -128,7 +128,8 @@ class Command(BaseCommand):
         self.item(links, 2, document_section="peraturan")
         self.item(links, 3, url="/ppid/", label="PPID")
         self.item(links, 4, url="/agenda/", label="Agenda Pimpinan")
-        self.item(links, 5, url="https://www.indonesia.go.id/", label="Portal Indonesia")
+        self.item(links, 5, url="/langganan/", label="Langganan Berita")
+        self.item(links, 6, url="https://www.indonesia.go.id/", label="Portal Indonesia")
 
     def item(self, menu, order, **target):
         item = MenuItem(menu=menu, order=order, **target)
