@@ -541,6 +541,38 @@ def test_my_coverage_on_the_dashboard_lists_this_weeks_and_upcoming_assignments(
     assert mine.index("Senin ini") < mine.index("Bulan depan")
 
 
+def test_a_writer_reads_events_and_their_coverage_and_lists_only_their_own(
+    client, now, agenda_roles
+):
+    writer = make_staff(agenda_roles["Penulis"])
+    other = make_staff(agenda_roles["Penulis"], display_name="Rekan Lain")
+    event = make_event(title="Apel siaga", start=wib(2025, 3, 12, 9))
+    make_coverage(event, writer=writer, note="Liputan saya sendiri")
+    make_coverage(make_event(title="Acara rekan", start=wib(2025, 3, 13, 9)), writer=other)
+    client.force_login(writer)
+    page = titles_on(client, f"/admin/agenda/event/{event.pk}/change/")
+    assert "Liputan saya sendiri" in page
+    assert 'name="title"' not in page and 'name="coverages-0-writer"' not in page
+    listing = titles_on(client, "/admin/agenda/coverage/")
+    assert "Apel siaga" in listing and "Acara rekan" not in listing
+
+
+def test_the_event_form_offers_active_leaders_and_keeps_an_inactive_one_on_its_events(
+    client, now, agenda_roles
+):
+    retired = Leader.objects.create(position="Penjabat Gubernur", active=False)
+    event = make_event(title="Serah terima jabatan", start=wib(2025, 3, 12, 9))
+    event.leaders.add(retired)
+    client.force_login(make_staff(agenda_roles["Editor"]))
+    add = titles_on(client, "/admin/agenda/event/add/")
+    assert 'type="checkbox" name="leaders"' in add and "Gubernur Jawa Tengah" in add
+    assert "Penjabat Gubernur" not in add
+    change = titles_on(client, f"/admin/agenda/event/{event.pk}/change/")
+    assert "Penjabat Gubernur" in change
+    assert titles_on(client, "/admin/agenda/coverage/add/")
+    assert 'href="/admin/agenda/event/minggu/"' in titles_on(client, "/admin/agenda/event/")
+
+
 def test_a_writer_moves_the_status_of_their_own_coverage(client, now, agenda_roles):
     writer = make_staff(agenda_roles["Penulis"])
     coverage = make_coverage(make_event(start=wib(2025, 3, 12, 9)), writer=writer)
