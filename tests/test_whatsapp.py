@@ -140,6 +140,20 @@ def test_a_scheduled_article_has_no_text_until_its_time():
     assert "WIB" in response.content.decode()
 
 
+def test_a_writer_learns_nothing_of_another_writers_draft():
+    draft = make_article(title="Draf rahasia", status=Article.Status.DRAFT)
+    writer = staff("Penulis")
+    own = make_article(title="Draf sendiri", status=Article.Status.DRAFT, author=writer)
+    client = signed_in(writer)
+
+    other = client.get(reverse("whatsapp:article", args=[draft.pk]))
+    mine = client.get(reverse("whatsapp:article", args=[own.pk]))
+
+    assert other.status_code == 404 and "Draf rahasia" not in other.content.decode()
+    assert mine.status_code == 200 and "Draf sendiri" in mine.content.decode()
+    assert "<textarea" not in mine.content.decode()
+
+
 def test_the_admin_links_to_the_texts():
     article = make_article()
     client = signed_in(staff())

@@ -6,11 +6,13 @@ from urllib.parse import quote
 
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from articles import workflow
 from articles.models import Article
 
 from . import text
@@ -48,6 +50,9 @@ def article_text(request, pk):
         Article.objects.select_related("category").prefetch_related("tags"), pk=pk
     )
     published = article.is_published()
+    if not published and not workflow.can_preview(request.user, article):
+        # As in the article admin: another writer's draft is not there at all.
+        raise Http404
     message = _message(text.article_text(article, request=request)) if published else None
     return _page(
         request,
