@@ -49,10 +49,10 @@ def press_roles(roles):
 
 def test_an_editor_approves_an_embargoed_release_a_journalist_reads_it_the_public_waits(
     live_server,
-    new_page,
+    new_page,  # noqa: F811
     roles,
     press_roles,
-    settings,  # noqa: F811
+    settings,
 ):
     settings.SITE_URL = live_server.url
     editor = make_user(username=EDITOR[0], password=EDITOR[1], is_staff=True)
