@@ -27,7 +27,8 @@ from ..factories import make_article, make_reader, make_user
 
 # Fixtures, found by pytest under these names (ruff sees an unused import, then the test's
 # `new_page` argument as a redefinition of it: F401 here, F811 there).
-from .test_browser_journey import browser, label, new_page  # noqa: F401
+from .test_accessibility import audit, axe_script, describe  # noqa: F401
+from .test_browser_journey import TIMEOUT_MS, browser, label, new_page  # noqa: F401
 from .test_browser_newsroom import body_editor, log_in, save
 
 # live_server needs a transactional database: the server thread must see the test's rows.
@@ -49,7 +50,9 @@ def press_roles(roles):
 
 def test_an_editor_approves_an_embargoed_release_a_journalist_reads_it_the_public_waits(
     live_server,
+    browser,  # noqa: F811
     new_page,  # noqa: F811
+    axe_script,  # noqa: F811
     roles,
     press_roles,
     settings,
@@ -88,7 +91,10 @@ def test_an_editor_approves_an_embargoed_release_a_journalist_reads_it_the_publi
     assert message.to == [JOURNALIST_EMAIL]
     assert message.subject.startswith("[EMBARGO hingga ") and TITLE in message.subject
     path = EMBARGO_LINK.search(message.body).group(1)
-    journalist = new_page()
+    # axe-core goes in as an inline script, which the site's CSP refuses: bypassed here.
+    context = browser.new_context(bypass_csp=True)
+    context.set_default_timeout(TIMEOUT_MS)
+    journalist = context.new_page()
     journalist.goto(f"{live_server.url}/akun/masuk/?next={quote(path)}")
     journalist.get_by_label(label("Email")).fill(JOURNALIST_EMAIL)
     journalist.get_by_label(label("Kata sandi")).fill(JOURNALIST_PASSWORD)
@@ -99,6 +105,14 @@ def test_an_editor_approves_an_embargoed_release_a_journalist_reads_it_the_publi
     expect(notice).to_contain_text(f"{embargo:%H}.{embargo:%M} WIB")
     expect(journalist.locator("h1#article-title")).to_have_text(TITLE)
     expect(journalist.locator(".article-body")).to_contain_text("Kartu tani digital")
+    # The embargo page and the journalist's /pers/ page: no serious accessibility issue.
+    failing, _ = audit(journalist, axe_script)
+    assert not failing, describe(failing)
+    journalist.goto(f"{live_server.url}/pers/")
+    expect(journalist.locator("#journalist-status")).to_have_text("Disetujui")
+    expect(journalist.locator(".embargo-list")).to_contain_text(TITLE)
+    failing, _ = audit(journalist, axe_script)
+    assert not failing, describe(failing)
 
     # 3. The public: 404 at the release's address, nothing on the home page.
     public = new_page()
@@ -122,3 +136,4 @@ def test_an_editor_approves_an_embargoed_release_a_journalist_reads_it_the_publi
     journalist.goto(live_server.url + path)
     expect(journalist).to_have_url(live_server.url + article.get_absolute_url())
     assert len(mail.outbox) == 1
+    context.close()
