@@ -11,7 +11,7 @@ from django.conf import settings
 from django.core import signing
 from django.core.mail import EmailMessage, EmailMultiAlternatives, get_connection
 from django.db import IntegrityError, connection, transaction
-from django.db.models import F
+from django.db.models import F, QuerySet
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -202,7 +202,9 @@ def enqueue(*, list_key, message_key, recipients: Iterable[Subscriber] | None = 
     that are); returns how many deliveries were added. The (subscriber, message key)
     constraint makes a second call add only those not queued before."""
     targets = Subscriber.objects.on_list(list_key).active()
-    if recipients is not None:
+    if isinstance(recipients, QuerySet):
+        targets = targets.filter(pk__in=recipients.values("pk"))  # a subquery, any size
+    elif recipients is not None:
         targets = targets.filter(pk__in=[getattr(r, "pk", r) for r in recipients])
     ids = list(targets.values_list("pk", flat=True))
     with transaction.atomic():
