@@ -18,6 +18,8 @@ from django.utils import timezone
 
 from articles.models import Article, ArticleDailyViews
 from audit.models import Entry
+from digest import periods
+from digest import services as digest
 from mailing.models import Delivery, Subscriber
 from press.models import Journalist
 
@@ -578,3 +580,16 @@ def test_the_press_page_and_the_embargo_page_take_a_fixed_number_of_queries(
     assert page.content.decode().count("/pers/embargo/") == 6
     with django_assert_max_num_queries(12):
         assert reader.get(f"/pers/embargo/{releases[0].pk}/").status_code == 200
+
+
+def test_the_readers_digest_leaves_out_a_release_until_its_embargo_time(clock):
+    """The digest's own tests send whole periods (tests/test_digest.py); here, the
+    articles of the embargo's day and week as the digest reads them, before and at 10:00."""
+    category = make_category()
+    article = release(status="published", published_at=TEN, category=category)
+    for frequency in ("daily", "weekly"):
+        period = periods.period_of(frequency, TEN.date())
+        clock.set(TEN - timedelta(seconds=1))
+        assert article not in digest.articles_in(period, [category])
+        clock.set(TEN)
+        assert article in digest.articles_in(period, [category])
