@@ -8,6 +8,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import models
 from django.db.models import Q
 from django.http import Http404, HttpResponseNotAllowed
 from django.shortcuts import redirect
@@ -58,6 +59,10 @@ class CoverageInline(admin.TabularInline):
     autocomplete_fields = ("article",)
     verbose_name = _("coverage assignment")
     verbose_name_plural = _("coverage (who writes, who photographs)")
+    # A short note per row keeps the row on one screen.
+    formfield_overrides = {
+        models.TextField: {"widget": forms.Textarea(attrs={"rows": 2, "cols": 30})}
+    }
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name in ("writer", "photographer"):
