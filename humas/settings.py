@@ -93,6 +93,8 @@ INSTALLED_APPS = [
     "agenda",
     # Hoax clarifications: claim, verdict, ClaimReview, /klarifikasi/ (docs/factcheck.md).
     "factcheck",
+    # Media kits: an article's text and photos (credits inside) as a ZIP (docs/mediakit.md).
+    "mediakit",
     "wordpress",
     # The integrity watch (docs/integrity.md): on top, it reads every other app.
     "integrity",
@@ -533,6 +535,12 @@ MAILING_UNSUBSCRIBE_MAILTO = env("MAILING_UNSUBSCRIBE_MAILTO", default="")
 # every run, for journalists approved since and after a crash.
 PRESS_SEND_AT_APPROVAL = env.int("PRESS_SEND_AT_APPROVAL", default=25)
 PRESS_CATCH_UP_HOURS = env.int("PRESS_CATCH_UP_HOURS", default=24)
+
+# Media kits (mediakit/; docs/mediakit.md): built ZIPs are kept on this host's disk, outside
+# the media folders, until their article changes; downloads are limited per address (an IPv6
+# /64) per hour.
+MEDIAKIT_CACHE_DIR = Path(env("MEDIAKIT_CACHE_DIR", default=str(BASE_DIR / "cache" / "mediakit")))
+MEDIAKIT_DOWNLOADS_PER_HOUR = env.int("MEDIAKIT_DOWNLOADS_PER_HOUR", default=30)
 
 # The site itself: name, and the "Follow Us" links used until a site admin sets them in
 # the admin (Site settings).

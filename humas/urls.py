@@ -39,6 +39,7 @@ urlpatterns = [
     path("surat/", include("mailing.urls")),
     path("pers/", include("press.urls")),
     path("klarifikasi/", include("factcheck.urls")),
+    path("", include("mediakit.urls")),  # /berita/<slug>/kit-media.zip
     path("langganan/", include("digest.urls")),
     path("", include("articles.urls")),
 ]
