@@ -22,7 +22,7 @@ import json
 import re
 import zipfile
 from dataclasses import asdict, dataclass
-from functools import reduce
+from functools import cached_property, reduce
 from operator import or_
 from pathlib import PurePath
 
@@ -128,7 +128,7 @@ class Kit:
             )
         return photos
 
-    @property
+    @cached_property
     def version(self) -> str:
         """A digest of everything the kit says (cache.py keys files by it)."""
         article = self.article
