@@ -63,9 +63,12 @@ def prepare(tmp, readers, **extra):
     manage(env, "shell", "-c", PAGES_AND_DOCUMENTS)
     cookie_file, title_file = tmp / "cookies.txt", tmp / "title.txt"
     manage(env, "shell", "-c", (
+        "import time\n"
         "from django.conf import settings\n"
         "from django.contrib.auth import get_user_model\n"
+        "from django.utils import timezone\n"
         "from importlib import import_module\n"
+        "from accounts.models import UserSession\n"
         "from django.middleware.csrf import CSRF_ALLOWED_CHARS\n"
         "from django.utils.crypto import get_random_string\n"
         "from articles.models import Article\n"
@@ -76,17 +79,23 @@ def prepare(tmp, readers, **extra):
         f"users = User.objects.bulk_create([User(username=f'pembaca{{i}}', "
         f"email=f'pembaca{{i}}@example.com', password='!') for i in range({readers})])\n"
         "Store = import_module(settings.SESSION_ENGINE).SessionStore\n"
-        "lines = []\n"
+        "lines, rows = [], []\n"
         "for user in User.objects.filter(username__startswith='pembaca'):\n"
         "    s = Store()\n"
         "    s['_auth_user_id'] = str(user.pk)\n"
         "    s['_auth_user_backend'] = settings.AUTHENTICATION_BACKENDS[-1]\n"
         "    s['_auth_user_hash'] = user.get_session_auth_hash()\n"
+        # What the login form's sign-in adds (accounts/sessions.py): readers signed in
+        # within the hour, whose views write nothing until an hour has passed.
+        "    s['_signed_in_at'] = s['_seen_at'] = time.time()\n"
         "    s.create()\n"
+        "    rows.append(UserSession(session_key=s.session_key, user=user, "
+        "created_at=timezone.now(), last_seen=timezone.now(), address='127.0.0.1'))\n"
         # A signed-in browser also carries the CSRF cookie it got with the login form.
         "    csrf = get_random_string(32, CSRF_ALLOWED_CHARS)\n"
         "    lines.append(f'{settings.SESSION_COOKIE_NAME}={s.session_key}; "
         "{settings.CSRF_COOKIE_NAME}={csrf}')\n"
+        "UserSession.objects.bulk_create(rows)\n"
         f"open('{cookie_file}', 'w').write(chr(10).join(lines))\n"
     ))  # fmt: skip
     return {"env": env, "cookies": cookie_file, "title": title_file.read_text()}
