@@ -203,8 +203,13 @@ def lockout(request, credentials=None, *args, **kwargs):
     """django-axes' answer to a locked username and address, or to an address locked for
     failing across usernames (accounts.backends.AddressLimitBackend): 429 and the cool-off."""
     address_locked = getattr(request, "login_address_locked", False)
+    # Both locks last one cool-off (LOGIN_COOLOFF_MINUTES).
+    minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
     return render(
-        request, "registration/lockout.html", {"address_locked": address_locked}, status=429
+        request,
+        "registration/lockout.html",
+        {"address_locked": address_locked, "minutes": minutes},
+        status=429,
     )
 
 

@@ -170,3 +170,12 @@ def test_a_successful_sign_in_by_username_clears_failures_made_by_email(client):
     client.logout()
     for _ in range(4):
         assert sign_in(client, "reader7@x.go.id", "salah-terus").status_code == 200
+
+
+def test_the_lockout_page_says_the_cool_off_the_site_is_set_to(client, settings):
+    settings.AXES_COOLOFF_TIME = timedelta(minutes=45)
+    make_reader(email="ani@x.go.id", password=PASSWORD)
+    for _ in range(5):
+        response = sign_in(client, "ani@x.go.id", "salah")
+    assert response.status_code == 429
+    assert "coba lagi dalam 45 menit" in response.content.decode()
