@@ -20,6 +20,7 @@ from ..live import BASE_DIR, fetch, gunicorn, manage, site_env
 
 PRODUCTION = {
     "ALLOWED_HOSTS": "humas.example.go.id",
+    "SITE_URL": "https://humas.example.go.id",
     "HTTPS": "true",
     "BEHIND_PROXY": "true",
 }
@@ -34,6 +35,11 @@ def check_deploy(tmp_path, **env):
         text=True,
         timeout=60,
     )
+
+
+def test_check_deploy_warns_when_mails_would_link_to_localhost(tmp_path):
+    result = check_deploy(tmp_path, **{**PRODUCTION, "SITE_URL": ""})
+    assert "mailing.W001" in result.stdout + result.stderr
 
 
 def test_check_deploy_is_clean_with_the_production_settings(tmp_path):
